@@ -1,0 +1,269 @@
+"""The newsroom's page tree: home › sections › articles, and home › authors.
+
+An article's parent is its primary section, which gives it its address
+(/middle-east/<slug>/); it may also be filed in other sections (`also_in`).
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.shortcuts import get_object_or_404
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from dateline.articles.navigation import Navigation
+from dateline.articles.pagination import paginate
+from dateline.articles.querysets import ArticlePageManager
+from dateline.core.blocks import ArticleBodyBlock
+
+# Addresses the home page answers itself; a section may not take them as slug.
+# Page 1 of a listing lives only at the listing's own address, so /page/1/
+# and /page/02/ are not second copies of a page: they answer 404.
+LATER_PAGE = r"[2-9]|[1-9][0-9]+"
+
+RESERVED_SECTION_SLUGS = {"tags", "authors", "search", "feeds", "api", "admin", "static", "media"}
+
+
+class HomePage(RoutablePageMixin, Page):
+    """The front page: a lead story and the newest stories across sections.
+
+    Also answers /tags/<slug>/, since a tag belongs to no section.
+    """
+
+    lead_article = models.ForeignKey(
+        "articles.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The story at the top of the front page. Leave empty to lead with the newest story.",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("lead_article")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["articles.SectionPage", "articles.AuthorIndexPage"]
+
+    latest_count = 20
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = ArticlePage.objects.published().descendant_of(self).newest_first()
+        lead = self.lead_article if self.lead_article_id else None
+        if lead is None or not lead.live:
+            lead = articles.first()
+        context["lead_article"] = lead
+        if lead is not None:
+            articles = articles.exclude(pk=lead.pk)
+        context["latest_articles"] = articles[: self.latest_count]
+        return context
+
+    @path("tags/<str:tag_slug>/", name="tag")
+    @re_path(r"^tags/(?P<tag_slug>[^/]+)/page/(?P<page_number>%s)/$" % LATER_PAGE, name="tag_page")
+    def tag(self, request, tag_slug, page_number=1):
+        tag = get_object_or_404(Tag, slug=tag_slug)
+        articles = ArticlePage.objects.published().descendant_of(self).tagged(tag).newest_first()
+        page_url = self.reverse_subpage("tag", kwargs={"tag_slug": tag.slug})
+        listing = paginate(articles, page_number, base_url=self.get_url(request) + page_url)
+        return self.render(
+            request,
+            template="articles/tag_page.html",
+            context_overrides={"tag": tag, "listing": listing},
+        )
+
+
+class SectionPage(RoutablePageMixin, Page):
+    """A section of the site, such as Middle East. Its place among its siblings
+    is its place in the menu; untick "Show in menus" to hide it from the menu."""
+
+    introduction = models.TextField(blank=True, help_text="One or two sentences shown under the section name.")
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+
+    parent_page_types = ["articles.HomePage"]
+    subpage_types = ["articles.ArticlePage"]
+    show_in_menus_default = True
+
+    search_fields = [*Page.search_fields, index.SearchField("introduction")]
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SECTION_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is an address the site uses itself. Choose another slug."})
+
+    @path("", name="first_page")
+    @re_path(r"^page/(?P<page_number>%s)/$" % LATER_PAGE, name="page")
+    def listing(self, request, page_number=1):
+        articles = ArticlePage.objects.published().in_section(self).newest_first()
+        listing = paginate(articles, page_number, base_url=self.get_url(request))
+        return self.render(request, context_overrides={"listing": listing, "section": self})
+
+
+class ArticlePage(Page):
+    """A news story. Its headline is the page title."""
+
+    standfirst = models.TextField(
+        blank=True,
+        max_length=400,
+        help_text="The sentence under the headline that tells the reader what the story is about.",
+    )
+    dateline = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Where the story was reported from, e.g. “Deir Ezzur”.",
+    )
+    hero_image = models.ForeignKey(
+        "newsroom.NewsImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_alt = models.CharField(
+        "alt text",
+        max_length=255,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    hero_caption = models.CharField("caption", max_length=400, blank=True)
+    body = StreamField(ArticleBodyBlock())
+    also_in = ParentalManyToManyField(
+        "articles.SectionPage",
+        blank=True,
+        related_name="filed_articles",
+        verbose_name="also in sections",
+        help_text="Other sections that list this story. Its own section is the one it is filed under.",
+    )
+    tags = ClusterTaggableManager(through="articles.ArticleTag", blank=True)
+    comments_open = models.BooleanField(default=True, help_text="Let readers leave replies under the story.")
+
+    objects = ArticlePageManager()
+
+    content_panels = [
+        TitleFieldPanel("title", heading="Headline"),
+        FieldPanel("standfirst"),
+        FieldPanel("dateline"),
+        InlinePanel("bylines", heading="Byline", label="Author", min_num=1),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_alt"), FieldPanel("hero_caption")],
+            heading="Main image",
+        ),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("also_in", widget=forms.CheckboxSelectMultiple), FieldPanel("tags")], heading="Filing"),
+        FieldPanel("comments_open"),
+    ]
+
+    parent_page_types = ["articles.SectionPage"]
+    subpage_types = []
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("standfirst"),
+        index.SearchField("dateline"),
+        index.SearchField("body"),
+        index.FilterField("first_published_at"),
+    ]
+
+    related_count = 4
+
+    class Meta:
+        verbose_name = "article"
+
+    def clean(self):
+        super().clean()
+        if self.hero_image_id and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["section"] = Navigation.for_request(request).section_of(self)
+        context["bylines"] = self.bylines.select_related("author")
+        context["other_sections"] = self.also_in.live().exclude(path=self.primary_section_path)
+        context["article_tags"] = self.tags.all()
+        context["related_articles"] = (
+            ArticlePage.objects.published().sibling_of(self, inclusive=False).newest_first()[: self.related_count]
+        )
+        return context
+
+    @property
+    def primary_section_path(self):
+        """The tree path of the section the article is filed under: its parent's."""
+        return self.path[: -self.steplen]
+
+    @property
+    def was_updated(self):
+        """True when the story was republished after first publication."""
+        if not (self.first_published_at and self.last_published_at):
+            return False
+        return (self.last_published_at - self.first_published_at).total_seconds() > 60
+
+
+class ArticleByline(Orderable):
+    """One author on an article's byline, in byline order."""
+
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey("articles.AuthorPage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["page", "author"], name="unique_author_per_byline")]
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class AuthorIndexPage(Page):
+    """/authors/: everyone who writes for the newsroom."""
+
+    parent_page_types = ["articles.HomePage"]
+    subpage_types = ["articles.AuthorPage"]
+    max_count_per_parent = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["authors"] = AuthorPage.objects.live().child_of(self).order_by("title")
+        return context
+
+
+class AuthorPage(RoutablePageMixin, Page):
+    """A writer's page: who they are and what they have written. The title is their name."""
+
+    job_title = models.CharField(max_length=120, blank=True, help_text="e.g. “Middle East correspondent”.")
+    bio = RichTextField(blank=True, features=["bold", "italic", "link"])
+    photo = models.ForeignKey(
+        "newsroom.NewsImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = [
+        TitleFieldPanel("title", heading="Name"),
+        FieldPanel("job_title"),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+    ]
+
+    parent_page_types = ["articles.AuthorIndexPage"]
+    subpage_types = []
+
+    search_fields = [*Page.search_fields, index.SearchField("bio"), index.SearchField("job_title")]
+
+    class Meta:
+        verbose_name = "author"
+
+    @path("", name="first_page")
+    @re_path(r"^page/(?P<page_number>%s)/$" % LATER_PAGE, name="page")
+    def listing(self, request, page_number=1):
+        articles = ArticlePage.objects.published().by_author(self).newest_first()
+        listing = paginate(articles, page_number, base_url=self.get_url(request))
+        return self.render(request, context_overrides={"listing": listing})

@@ -1,0 +1,53 @@
+"""The site's sections, for the menu and for labelling stories with their section.
+
+Sections are the home page's children: their order in the page tree is the
+menu's order, their title its label, and "Show in menus" hides one from the
+menu without taking its page down. Editors change all three in the admin.
+"""
+
+from dataclasses import dataclass
+
+from wagtail.models import Page, Site
+
+
+@dataclass
+class Navigation:
+    sections: list  # live SectionPages of the current site, in tree order
+    # The home page is the site's root page, so it is served at "/". (Editions
+    # will add their language prefix here.)
+    home_url: str = "/"
+
+    @property
+    def menu(self):
+        return [section for section in self.sections if section.show_in_menus]
+
+    def section_of(self, article):
+        """The section an article is filed under (its parent), from the tree path alone."""
+        parent_path = article.path[: -Page.steplen]
+        return next((s for s in self.sections if s.path == parent_path), None)
+
+    def tag_url(self, tag):
+        """The address of the home page's tag listing (HomePage.tag)."""
+        return f"{self.home_url}tags/{tag.slug}/"
+
+    @classmethod
+    def for_request(cls, request):
+        """Built once per request, whatever asks for it."""
+        if not hasattr(request, "_dateline_navigation"):
+            request._dateline_navigation = cls(sections=cls._load_sections(request))
+        return request._dateline_navigation
+
+    @staticmethod
+    def _load_sections(request):
+        from dateline.articles.models import SectionPage
+
+        site = Site.find_for_request(request)
+        if site is None:
+            return []
+        # Wagtail caches the sites' root addresses, so this costs one query.
+        # Sections can only be children of a home page, so every section
+        # under this home's address is one of its sections.
+        root_url_path = next((r.root_path for r in Site.get_site_root_paths() if r.site_id == site.pk), None)
+        if root_url_path is None:
+            return []
+        return list(SectionPage.objects.live().filter(url_path__startswith=root_url_path).order_by("path"))

@@ -1,0 +1,30 @@
+"""Reads of articles, shared by pages (and later feeds, sitemaps and the API)."""
+
+from django.db.models import Q
+from wagtail.models import PageManager, PageQuerySet
+
+
+class ArticlePageQuerySet(PageQuerySet):
+    def published(self):
+        """What a reader may see: live and not behind a view restriction."""
+        return self.live().public()
+
+    def newest_first(self):
+        return self.order_by("-first_published_at", "-pk")
+
+    def in_section(self, section):
+        """Filed under the section (its children) or listed in it as well (`also_in`)."""
+        also_in = self.model.also_in.through.objects.filter(sectionpage=section).values("articlepage")
+        return self.filter(Q(path__startswith=section.path, depth=section.depth + 1) | Q(pk__in=also_in))
+
+    def by_author(self, author):
+        # A byline names an author once (a unique constraint), so no duplicates.
+        return self.filter(bylines__author=author)
+
+    def tagged(self, tag):
+        return self.filter(tagged_items__tag=tag)
+
+
+
+
+ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)

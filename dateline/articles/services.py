@@ -1,0 +1,136 @@
+"""Writes to the newsroom's page tree that commands and tests share."""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.html import escape
+from django.utils.text import slugify
+from wagtail.models import Page, Site
+
+from dateline.articles.models import (
+    ArticleByline,
+    ArticlePage,
+    AuthorIndexPage,
+    AuthorPage,
+    HomePage,
+    SectionPage,
+)
+from dateline.newsroom.models import BrandingSettings
+
+SEED_FILE = Path(__file__).parent / "demo" / "seed.json"
+
+STAFF_AUTHOR = {
+    "slug": "staff",
+    "title": "Newsroom staff",
+    "job_title": "Staff byline",
+    "bio": (
+        "<p>Stories credited to the newsroom staff. The original report this site "
+        "was started from named no author, so it carries this byline.</p>"
+    ),
+}
+
+
+@dataclass
+class DemoContentReport:
+    created: list = field(default_factory=list)  # "SectionPage: Middle East", ...
+
+    def note(self, page):
+        self.created.append(f"{type(page).__name__}: {page.title}")
+
+
+def seed_content():
+    return json.loads(SEED_FILE.read_text(encoding="utf-8"))
+
+
+def publish_child(*, parent, page):
+    """Add `page` under `parent` and publish it, as an editor pressing Publish would."""
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _child(parent, model, slug):
+    return model.objects.child_of(parent).filter(slug=slug).first()
+
+
+def _ensure_child(parent, model, *, slug, report, **fields):
+    page = _child(parent, model, slug)
+    if page is None:
+        page = publish_child(parent=parent, page=model(slug=slug, **fields))
+        report.note(page)
+    return page
+
+
+def _ensure_home(report):
+    home = HomePage.objects.first()
+    if home is not None:
+        return home
+    root = Page.get_first_root_node()
+    # Wagtail's migrations leave a "Welcome to your new Wagtail site!" page
+    # at /home/; replace it, but only if nobody has built on it.
+    placeholder = Page.objects.child_of(root).filter(slug="home").first()
+    if placeholder is not None and type(placeholder.specific) is Page and placeholder.numchild == 0:
+        placeholder.delete()
+    home = publish_child(parent=root.specific, page=HomePage(title="Front page", slug="home"))
+    report.note(home)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Dateline")
+    else:
+        site.root_page = home
+        site.site_name = site.site_name or "Dateline"
+        site.save()
+    return home
+
+
+def _ensure_branding(site):
+    if not BrandingSettings.objects.filter(site=site).exists():
+        BrandingSettings.objects.create(
+            site=site,
+            tagline="News from the Middle East and the world",
+            footer_text="<p>Published with Dateline. Stories without a named author carry the newsroom staff byline.</p>",
+        )
+
+
+def _seed_article(*, section, also_in, author, seed, report):
+    if ArticlePage.objects.filter(slug=seed["slug"]).exists():
+        return  # Already loaded; an editor may have moved or edited it since.
+    body = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in seed["paragraphs"])
+    article = ArticlePage(
+        title=seed["headline"],
+        slug=seed["slug"],
+        dateline=seed["dateline"],
+        body=[("paragraph", body)],
+        comments_open=True,
+    )
+    article.also_in.set(also_in)
+    article.bylines.add(ArticleByline(author=author))
+    publish_child(parent=section, page=article)
+    report.note(article)
+
+
+def demo_content_load():
+    """The seed page's sections and article, and a staff byline. Safe to run
+    again: it adds only what is missing and never undoes an editor's change."""
+    seed = seed_content()
+    report = DemoContentReport()
+    with transaction.atomic():
+        home = _ensure_home(report)
+        sections = {
+            title: _ensure_child(home, SectionPage, slug=slugify(title), title=title, report=report)
+            for title in seed["sections"]
+        }
+        authors = _ensure_child(home, AuthorIndexPage, slug="authors", title="Authors", report=report)
+        staff = _ensure_child(authors, AuthorPage, report=report, **STAFF_AUTHOR)
+        article = seed["article"]
+        _seed_article(
+            section=sections[article["section"]],
+            also_in=[sections[title] for title in article["also_in"]],
+            author=staff,
+            seed=article,
+            report=report,
+        )
+        _ensure_branding(Site.objects.get(root_page=home))
+    return report

@@ -1,0 +1,194 @@
+"""The `dateline` command: run a site, prepare it, or run any management command.
+
+    dateline demo            prepare an SQLite site with the demo content and serve it
+    dateline serve           serve an existing site with the production server
+    ...
+
+`dateline --help` lists every command. Configuration comes from environment
+variables (docs/configuration.md); DATELINE_HOME is the data folder.
+"""
+
+import argparse
+import os
+import secrets
+import sys
+
+SETTINGS_MODULE = "dateline.config.settings.base"
+DEFAULT_PORT = 8000
+
+
+def _django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    import django
+
+    django.setup()
+
+
+def _call(*args, **options):
+    from django.core.management import call_command
+
+    call_command(*args, **options)
+
+
+def prepare_site(verbosity=1):
+    """Migrate the database and collect static files (both idempotent)."""
+    _django()
+    _call("migrate", interactive=False, verbosity=max(0, verbosity - 1))
+    _call("collectstatic", interactive=False, verbosity=0)
+
+
+def ensure_admin(stdout=sys.stdout):
+    """An `admin` superuser. Its password comes from DATELINE_ADMIN_PASSWORD or
+    is generated and printed this once; an existing account is left alone
+    unless DATELINE_ADMIN_PASSWORD asks for a new password."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    wanted = os.environ.get("DATELINE_ADMIN_PASSWORD", "")
+    user = User.objects.filter(username="admin").first()
+    if user is not None:
+        if wanted and not user.check_password(wanted):
+            user.set_password(wanted)
+            user.save(update_fields=["password"])
+            stdout.write("The admin account's password was set from DATELINE_ADMIN_PASSWORD.\n")
+        return
+    password = wanted or secrets.token_urlsafe(12)
+    User.objects.create_superuser("admin", email="", password=password)
+    if wanted:
+        stdout.write("Created the admin account with the password from DATELINE_ADMIN_PASSWORD.\n")
+    else:
+        stdout.write(
+            "Created the admin account. Sign in at /admin/ as\n"
+            f"    user: admin\n    password: {password}\n"
+            "This password is shown once; keep it (or set DATELINE_ADMIN_PASSWORD).\n"
+        )
+
+
+def _unapplied_migrations():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def granian_command(*, host, port, workers, threads):
+    """The production server: granian, several worker processes, WSGI."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        # Each thread may hold a database connection: keep the count modest.
+        "--blocking-threads",
+        str(threads),
+        "--respawn-failed-workers",
+        "--no-ws",
+        # Uploaded images are files on disk: the server sends them without
+        # entering Python. Static assets go through WhiteNoise, which adds
+        # hashed names, compression and immutable caching.
+        "--static-path-route",
+        settings.MEDIA_URL.rstrip("/"),
+        "--static-path-mount",
+        str(settings.MEDIA_ROOT),
+        "dateline.config.wsgi:application",
+    ]
+
+
+def serve(args):
+    _django()
+    pending = _unapplied_migrations()
+    if pending:
+        raise SystemExit(
+            f"The database has {len(pending)} unapplied migration(s). Run `dateline setup` first."
+        )
+    from django.conf import settings
+
+    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+        _call("collectstatic", interactive=False, verbosity=0)
+    command = granian_command(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    print(f"Serving Dateline at http://{args.host}:{args.port}/ (admin at /admin/). Stop with Ctrl+C.", flush=True)
+    os.execv(command[0], command)
+
+
+def demo(args):
+    os.environ.setdefault("DATELINE_BASE_URL", f"http://{args.host}:{args.port}")
+    prepare_site()
+    _call("load_demo", verbosity=1)
+    ensure_admin()
+    serve(args)
+
+
+def setup(args):
+    prepare_site(verbosity=2)
+    print("The database is migrated and static files are collected.")
+
+
+def load_demo(args):
+    _django()
+    _call("load_demo", dry_run=args.dry_run)
+
+
+def generate_articles(args):
+    _django()
+    _call("generate_articles", args.count, seed=args.seed, dry_run=args.dry_run)
+
+
+def manage(args):
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["dateline manage", *args.arguments])
+
+
+def _add_server_options(parser):
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="dateline",
+        description="Dateline, a news publishing platform. Data folder: $DATELINE_HOME (default ./var).",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    def command(name, handler, help_text):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    _add_server_options(command("demo", demo, "prepare an SQLite site with the demo content and an admin account, then serve it"))
+    _add_server_options(command("serve", serve, "serve an existing site with the production server (granian)"))
+    command("setup", setup, "migrate the database and collect static files")
+    command("load-demo", load_demo, "load the demo sections and seed article (idempotent)").add_argument(
+        "--dry-run", action="store_true", help="report what would be created, change nothing"
+    )
+    generate = command("generate-articles", generate_articles, "add N synthetic articles for scale tests (bulk path)")
+    generate.add_argument("count", type=int)
+    generate.add_argument("--seed", type=int, default=0, help="random seed, for repeatable text")
+    generate.add_argument("--dry-run", action="store_true", help="generate, then roll back")
+    manage_parser = command("manage", manage, "run any Django management command, e.g. `dateline manage createsuperuser`")
+    manage_parser.add_argument("arguments", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    args.handler(args)
+
+
+if __name__ == "__main__":
+    main()

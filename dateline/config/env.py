@@ -1,0 +1,208 @@
+"""Read Dateline's configuration from environment variables.
+
+Each reader fails fast with ImproperlyConfigured and names the variable, so a
+typo in a deployment stops the server at start rather than misbehaving later.
+"""
+
+import ipaddress
+import os
+import secrets
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def string(name, *, default=""):
+    return os.environ.get(name, default)
+
+
+def boolean(name, *, default=False):
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a yes/no value (use 1 or 0).")
+
+
+def path(name, *, default):
+    raw = os.environ.get(name)
+    return Path(raw).expanduser().resolve() if raw else Path(default)
+
+
+def home():
+    """The data folder of an embedded site: database, cache, media, secret key."""
+    folder = path("DATELINE_HOME", default=Path("var").resolve())
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def base_url():
+    raw = os.environ.get("DATELINE_BASE_URL", "http://127.0.0.1:8000").strip()
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"DATELINE_BASE_URL={raw!r} must be an http or https address, "
+            "such as https://news.example.org"
+        )
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"DATELINE_BASE_URL={raw!r} must name the site's root, with no path."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def allowed_hosts(site_url):
+    """The base URL's host is always allowed; loopback names for health checks."""
+    hosts = [urlsplit(site_url).hostname, "127.0.0.1", "localhost"]
+    extra = os.environ.get("DATELINE_ALLOWED_HOSTS", "")
+    hosts += [host.strip() for host in extra.split(",") if host.strip()]
+    if "*" in hosts:
+        raise ImproperlyConfigured(
+            "DATELINE_ALLOWED_HOSTS must list host names: '*' would let any Host "
+            "header through and poison links built from it."
+        )
+    return list(dict.fromkeys(hosts))
+
+
+def database(data_folder):
+    default = f"sqlite:///{data_folder / 'dateline.sqlite3'}"
+    url = os.environ.get("DATABASE_URL") or default
+    try:
+        config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL is not usable: {error}") from error
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Several worker processes share one SQLite file. WAL lets readers
+        # run beside a writer; synchronous=FULL makes a commit durable before
+        # it is acknowledged; IMMEDIATE transactions take the write lock up
+        # front, so a second writer waits (up to `timeout` seconds) instead of
+        # failing halfway through with "database is locked".
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    elif config["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must point at SQLite or PostgreSQL, not {config['ENGINE']}."
+        )
+    return config
+
+
+def cache(data_folder):
+    url = os.environ.get("CACHE_URL", "")
+    scheme = urlsplit(url).scheme
+    if not url:
+        # A cache on local disk that every worker process shares, unlike
+        # Django's per-process local-memory cache.
+        return {
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": str(data_folder / "cache"),
+            "SHARDS": 4,
+            "DATABASE_TIMEOUT": 0.25,
+            "OPTIONS": {"size_limit": 2**30},
+        }
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(f"CACHE_URL={url!r} must start with redis://, rediss:// or locmem://.")
+
+
+def is_embedded(database_config, cache_config):
+    """True for the one-machine default: SQLite and a cache on local disk."""
+    return (
+        database_config["ENGINE"] == "django.db.backends.sqlite3"
+        and "redis" not in cache_config["BACKEND"].lower()
+    )
+
+
+def secret_key(data_folder, *, generate):
+    key = os.environ.get("DATELINE_SECRET_KEY", "")
+    if key:
+        if len(key) < 50:
+            raise ImproperlyConfigured("DATELINE_SECRET_KEY must be at least 50 characters.")
+        return key
+    if not generate:
+        raise ImproperlyConfigured(
+            "DATELINE_SECRET_KEY is not set. With PostgreSQL or Redis the site may run "
+            "on several nodes, which must all sign with one key: set it in the environment."
+        )
+    # Generated once and kept beside the database, so restarts keep everyone
+    # logged in. O_EXCL makes two processes starting at once agree on one key.
+    key_file = data_folder / "secret_key"
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(64))
+    return key_file.read_text().strip()
+
+
+def networks(name):
+    raw = os.environ.get(name, "")
+    result = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        try:
+            result.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an address or network.") from error
+    return result
+
+
+def time_zone(name, *, default):
+    value = os.environ.get(name, default)
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a time zone such as Asia/Damascus.") from error
+    return value
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    backend: str
+    host: str = "localhost"
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+
+
+def email(name):
+    """console:// (the default) or smtp://user:password@host:port, smtps:// for TLS from the start.
+
+    smtp:// upgrades with STARTTLS on port 587 or when ?starttls=1 is given.
+    """
+    url = os.environ.get(name, "")
+    if not url or url == "console://":
+        return EmailConfig(backend="django.core.mail.backends.console.EmailBackend")
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ImproperlyConfigured(f"{name} must be console:// or smtp://user:password@host:port.")
+    query = parse_qs(parts.query)
+    use_ssl = parts.scheme == "smtps"
+    port = parts.port or (465 if use_ssl else 25)
+    starttls = query.get("starttls", ["0"])[0] in TRUE_WORDS or port == 587
+    return EmailConfig(
+        backend="django.core.mail.backends.smtp.EmailBackend",
+        host=parts.hostname,
+        port=port,
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        use_tls=starttls and not use_ssl,
+        use_ssl=use_ssl,
+    )

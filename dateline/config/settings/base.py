@@ -1,0 +1,170 @@
+"""Settings for every Dateline environment.
+
+Environments differ only through environment variables (see `.env.example`
+and docs/configuration.md). The embedded default needs none of them: SQLite
+and a disk cache under DATELINE_HOME. Production points DATABASE_URL at
+PostgreSQL and CACHE_URL at Redis, and must then provide DATELINE_SECRET_KEY.
+"""
+
+from pathlib import Path
+
+from dateline.config import env
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
+
+DATELINE_HOME = env.home()
+DEBUG = env.boolean("DATELINE_DEBUG", default=False)
+
+# Where readers reach the site. Canonical links, feeds, sitemaps and admin
+# emails are built from it, never from the Host header of a request.
+DATELINE_BASE_URL = env.base_url()
+WAGTAILADMIN_BASE_URL = DATELINE_BASE_URL
+
+ALLOWED_HOSTS = env.allowed_hosts(DATELINE_BASE_URL)
+CSRF_TRUSTED_ORIGINS = [DATELINE_BASE_URL]
+
+DATABASES = {"default": env.database(DATELINE_HOME)}
+CACHES = {"default": env.cache(DATELINE_HOME)}
+DATELINE_EMBEDDED = env.is_embedded(DATABASES["default"], CACHES["default"])
+
+# The embedded site keeps a generated key in its data folder; a site with a
+# network database or cache may run on several nodes, which must share one key.
+SECRET_KEY = env.secret_key(DATELINE_HOME, generate=DATELINE_EMBEDDED)
+
+# Client addresses are read through these proxies only (dateline.core.clients).
+DATELINE_TRUSTED_PROXIES = env.networks("DATELINE_TRUSTED_PROXIES")
+if DATELINE_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+INSTALLED_APPS = [
+    "dateline.core",
+    "dateline.newsroom",
+    "dateline.articles",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.redirects",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "dateline.config.urls"
+WSGI_APPLICATION = "dateline.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+                "dateline.articles.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# The site's language gives <html lang dir>; the newsroom's time zone is the
+# one every published time is shown in.
+LANGUAGE_CODE = env.string("DATELINE_LANGUAGE", default="en")
+TIME_ZONE = env.time_zone("DATELINE_TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATELINE_HOME / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.path("DATELINE_MEDIA_ROOT", default=DATELINE_HOME / "media")
+DATELINE_SERVE_MEDIA = env.boolean("DATELINE_SERVE_MEDIA", default=DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names, gzip and Brotli copies, served with immutable caching.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+_email = env.email("EMAIL_URL")
+EMAIL_BACKEND = _email.backend
+EMAIL_HOST = _email.host
+EMAIL_PORT = _email.port
+EMAIL_HOST_USER = _email.user
+EMAIL_HOST_PASSWORD = _email.password
+EMAIL_USE_TLS = _email.use_tls
+EMAIL_USE_SSL = _email.use_ssl
+DEFAULT_FROM_EMAIL = env.string("DATELINE_FROM_EMAIL", default="newsroom@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Wagtail's page editor posts many fields for long articles.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = DATELINE_BASE_URL.startswith("https://")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "dateline": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+
+# Wagtail
+WAGTAIL_SITE_NAME = "Dateline"
+WAGTAILIMAGES_IMAGE_MODEL = "newsroom.NewsImage"
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "webp", "heic": "webp", "bmp": "png"}
+# The admin makes no request to a third-party host: no Gravatar, no update
+# check against wagtail.org, no "what's new" banner pointing there.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAILADMIN_COMMENTS_ENABLED = True
+TAGGIT_CASE_INSENSITIVE = True

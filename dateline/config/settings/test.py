@@ -1,0 +1,27 @@
+"""Settings for the test suite: the same environment-driven settings as
+production, pointed at a throwaway data folder, with a fast password hasher.
+
+DATABASE_URL and CACHE_URL choose the backends exactly as in production, so
+the suite runs on SQLite with the disk cache by default and on PostgreSQL
+with Redis in CI.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("DATELINE_HOME", tempfile.mkdtemp(prefix="dateline-test-"))
+os.environ.setdefault("DATELINE_SECRET_KEY", "test-only-" + "x" * 50)
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests render pages without running collectstatic first; the manifest storage
+# the site uses is covered by its own test.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True
+DATELINE_SERVE_MEDIA = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

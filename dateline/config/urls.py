@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from dateline.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DATELINE_SERVE_MEDIA:
+    # `dateline serve` hands /media/ to the server's own file path and
+    # production to nginx or object storage; this is for runserver and tests.
+    from django.views.static import serve
+
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+# Wagtail serves every other address from the page tree. A language prefix
+# (/ar/...) for editions will wrap this in i18n_patterns.
+urlpatterns += [path("", include(wagtail_urls))]
