@@ -89,8 +89,11 @@ def granian_command(*, host, port, workers, threads):
         str(port),
         "--workers",
         str(workers),
-        # Each thread may hold a database connection: keep the count modest.
+        # Each thread may hold a database connection: keep the count modest,
+        # and queue requests beyond it rather than start more Python work.
         "--blocking-threads",
+        str(threads),
+        "--backpressure",
         str(threads),
         "--respawn-failed-workers",
         "--no-ws",
@@ -109,16 +112,14 @@ def serve(args):
     _django()
     pending = _unapplied_migrations()
     if pending:
-        raise SystemExit(
-            f"The database has {len(pending)} unapplied migration(s). Run `dateline setup` first."
-        )
+        raise SystemExit(f"The database has {len(pending)} unapplied migration(s). Run `dateline setup` first.")
     from django.conf import settings
 
     if not (settings.STATIC_ROOT / "staticfiles.json").exists():
         _call("collectstatic", interactive=False, verbosity=0)
     command = granian_command(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
     print(f"Serving Dateline at http://{args.host}:{args.port}/ (admin at /admin/). Stop with Ctrl+C.", flush=True)
-    os.execv(command[0], command)
+    os.execv(command[0], command)  # noqa: S606 (the server replaces this process, for signals)
 
 
 def demo(args):
@@ -155,7 +156,7 @@ def _add_server_options(parser):
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
-    parser.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
 
 
 def build_parser():
@@ -170,7 +171,9 @@ def build_parser():
         sub.set_defaults(handler=handler)
         return sub
 
-    _add_server_options(command("demo", demo, "prepare an SQLite site with the demo content and an admin account, then serve it"))
+    _add_server_options(
+        command("demo", demo, "prepare an SQLite site with the demo content and an admin account, then serve it")
+    )
     _add_server_options(command("serve", serve, "serve an existing site with the production server (granian)"))
     command("setup", setup, "migrate the database and collect static files")
     command("load-demo", load_demo, "load the demo sections and seed article (idempotent)").add_argument(
@@ -180,7 +183,9 @@ def build_parser():
     generate.add_argument("count", type=int)
     generate.add_argument("--seed", type=int, default=0, help="random seed, for repeatable text")
     generate.add_argument("--dry-run", action="store_true", help="generate, then roll back")
-    manage_parser = command("manage", manage, "run any Django management command, e.g. `dateline manage createsuperuser`")
+    manage_parser = command(
+        "manage", manage, "run any Django management command, e.g. `dateline manage createsuperuser`"
+    )
     manage_parser.add_argument("arguments", nargs=argparse.REMAINDER)
     return parser
 

@@ -4,10 +4,15 @@ An article's parent is its primary section, which gives it its address
 (/middle-east/<slug>/); it may also be filed in other sections (`also_in`).
 """
 
+from html import unescape
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
@@ -26,6 +31,8 @@ from dateline.core.blocks import ArticleBodyBlock
 # Page 1 of a listing lives only at the listing's own address, so /page/1/
 # and /page/02/ are not second copies of a page: they answer 404.
 LATER_PAGE = r"[2-9]|[1-9][0-9]+"
+
+SUMMARY_WORDS = 30
 
 RESERVED_SECTION_SLUGS = {"tags", "authors", "search", "feeds", "api", "admin", "static", "media"}
 
@@ -65,7 +72,7 @@ class HomePage(RoutablePageMixin, Page):
         return context
 
     @path("tags/<str:tag_slug>/", name="tag")
-    @re_path(r"^tags/(?P<tag_slug>[^/]+)/page/(?P<page_number>%s)/$" % LATER_PAGE, name="tag_page")
+    @re_path(rf"^tags/(?P<tag_slug>[^/]+)/page/(?P<page_number>{LATER_PAGE})/$", name="tag_page")
     def tag(self, request, tag_slug, page_number=1):
         tag = get_object_or_404(Tag, slug=tag_slug)
         articles = ArticlePage.objects.published().descendant_of(self).tagged(tag).newest_first()
@@ -98,7 +105,7 @@ class SectionPage(RoutablePageMixin, Page):
             raise ValidationError({"slug": f"“{self.slug}” is an address the site uses itself. Choose another slug."})
 
     @path("", name="first_page")
-    @re_path(r"^page/(?P<page_number>%s)/$" % LATER_PAGE, name="page")
+    @re_path(rf"^page/(?P<page_number>{LATER_PAGE})/$", name="page")
     def listing(self, request, page_number=1):
         articles = ArticlePage.objects.published().in_section(self).newest_first()
         listing = paginate(articles, page_number, base_url=self.get_url(request))
@@ -155,7 +162,9 @@ class ArticlePage(Page):
             heading="Main image",
         ),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("also_in", widget=forms.CheckboxSelectMultiple), FieldPanel("tags")], heading="Filing"),
+        MultiFieldPanel(
+            [FieldPanel("also_in", widget=forms.CheckboxSelectMultiple), FieldPanel("tags")], heading="Filing"
+        ),
         FieldPanel("comments_open"),
     ]
 
@@ -195,6 +204,18 @@ class ArticlePage(Page):
     def primary_section_path(self):
         """The tree path of the section the article is filed under: its parent's."""
         return self.path[: -self.steplen]
+
+    @cached_property
+    def summary(self):
+        """The standfirst, or else the opening words of the story, as
+        WordPress builds an excerpt: for listings, never for the story itself."""
+        if self.standfirst:
+            return self.standfirst
+        for block in self.body:
+            if block.block_type == "paragraph":
+                text = unescape(strip_tags(block.value.source.replace("</p>", "</p> ")))
+                return Truncator(" ".join(text.split())).words(SUMMARY_WORDS, truncate="…")
+        return ""
 
     @property
     def was_updated(self):
@@ -262,7 +283,7 @@ class AuthorPage(RoutablePageMixin, Page):
         verbose_name = "author"
 
     @path("", name="first_page")
-    @re_path(r"^page/(?P<page_number>%s)/$" % LATER_PAGE, name="page")
+    @re_path(rf"^page/(?P<page_number>{LATER_PAGE})/$", name="page")
     def listing(self, request, page_number=1):
         articles = ArticlePage.objects.published().by_author(self).newest_first()
         listing = paginate(articles, page_number, base_url=self.get_url(request))

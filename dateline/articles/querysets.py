@@ -25,6 +25,4 @@ class ArticlePageQuerySet(PageQuerySet):
         return self.filter(tagged_items__tag=tag)
 
 
-
-
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)

@@ -90,7 +90,9 @@ def _ensure_branding(site):
         BrandingSettings.objects.create(
             site=site,
             tagline="News from the Middle East and the world",
-            footer_text="<p>Published with Dateline. Stories without a named author carry the newsroom staff byline.</p>",
+            footer_text=(
+                "<p>Published with Dateline. Stories without a named author carry the newsroom staff byline.</p>"
+            ),
         )
 
 

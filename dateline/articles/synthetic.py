@@ -30,12 +30,13 @@ from dateline.articles.models import ArticleByline, ArticlePage, ArticleTag, Aut
 from dateline.articles.services import publish_child
 
 SLUG_PREFIX = "synthetic-article-"
-WORDS = (
-    "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore "
-    "et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi aliquip "
-    "ex ea commodo consequat duis aute irure in reprehenderit voluptate velit esse cillum fugiat nulla "
-    "pariatur excepteur sint occaecat cupidatat non proident sunt culpa qui officia deserunt mollit anim"
-).split()
+LOREM = """
+    lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore
+    et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi aliquip
+    ex ea commodo consequat duis aute irure in reprehenderit voluptate velit esse cillum fugiat nulla
+    pariatur excepteur sint occaecat cupidatat non proident sunt culpa qui officia deserunt mollit anim
+"""
+WORDS = LOREM.split()
 AUTHOR_COUNT = 5
 TAG_COUNT = 40
 BATCH_SIZE = 500
@@ -81,7 +82,10 @@ def _ensure_authors(home):
 
 
 def _ensure_tags():
-    return [Tag.objects.get_or_create(slug=f"synthetic-tag-{n}", defaults={"name": f"synthetic tag {n}"})[0] for n in range(1, TAG_COUNT + 1)]
+    return [
+        Tag.objects.get_or_create(slug=f"synthetic-tag-{n}", defaults={"name": f"synthetic tag {n}"})[0]
+        for n in range(1, TAG_COUNT + 1)
+    ]
 
 
 def _next_number():
@@ -201,13 +205,17 @@ class _Batch:
         table = connection.ops.quote_name(Page._meta.db_table)
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {table} SET latest_revision_id = %s, live_revision_id = %s WHERE id = %s",
-                [(revision.pk, revision.pk, article.pk) for article, revision in zip(self.articles, revisions)],
+                # The table name comes from the model; every value is a parameter.
+                f"UPDATE {table} SET latest_revision_id = %s, live_revision_id = %s WHERE id = %s",  # noqa: S608
+                [
+                    (revision.pk, revision.pk, article.pk)
+                    for article, revision in zip(self.articles, revisions, strict=True)
+                ],
             )
 
     def _insert_log_entries(self, revisions):
         entries = []
-        for article, revision in zip(self.articles, revisions):
+        for article, revision in zip(self.articles, revisions, strict=True):
             common = {
                 "page_id": article.pk,
                 "content_type_id": self.content_types["article"],

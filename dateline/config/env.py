@@ -52,13 +52,10 @@ def base_url():
     parts = urlsplit(raw)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ImproperlyConfigured(
-            f"DATELINE_BASE_URL={raw!r} must be an http or https address, "
-            "such as https://news.example.org"
+            f"DATELINE_BASE_URL={raw!r} must be an http or https address, such as https://news.example.org"
         )
     if parts.path.strip("/") or parts.query or parts.fragment:
-        raise ImproperlyConfigured(
-            f"DATELINE_BASE_URL={raw!r} must name the site's root, with no path."
-        )
+        raise ImproperlyConfigured(f"DATELINE_BASE_URL={raw!r} must name the site's root, with no path.")
     return f"{parts.scheme}://{parts.netloc}"
 
 
@@ -94,9 +91,7 @@ def database(data_folder):
             "timeout": 20,
         }
     elif config["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured(
-            f"DATABASE_URL must point at SQLite or PostgreSQL, not {config['ENGINE']}."
-        )
+        raise ImproperlyConfigured(f"DATABASE_URL must point at SQLite or PostgreSQL, not {config['ENGINE']}.")
     return config
 
 
@@ -122,10 +117,7 @@ def cache(data_folder):
 
 def is_embedded(database_config, cache_config):
     """True for the one-machine default: SQLite and a cache on local disk."""
-    return (
-        database_config["ENGINE"] == "django.db.backends.sqlite3"
-        and "redis" not in cache_config["BACKEND"].lower()
-    )
+    return database_config["ENGINE"] == "django.db.backends.sqlite3" and "redis" not in cache_config["BACKEND"].lower()
 
 
 def secret_key(data_folder, *, generate):

@@ -2,8 +2,8 @@
 
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
-from wagtail.embeds.embeds import get_embed
-from wagtail.embeds.exceptions import EmbedException
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
 from wagtail.images.blocks import ImageChooserBlock
 
 PARAGRAPH_FEATURES = ["h2", "h3", "h4", "bold", "italic", "link", "ol", "ul", "blockquote"]
@@ -36,17 +36,16 @@ class ClickToLoadEmbedBlock(EmbedBlock):
 
     The provider's markup is kept inert in a <template>, so opening the page
     makes no request to the provider; without JavaScript the reader gets a
-    plain link to the original.
+    plain link to the original. The markup is the one Wagtail fetched when
+    the editor saved the block: a reader's request never waits on the provider.
     """
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         context["embed"] = None
         if value:
-            try:
-                context["embed"] = get_embed(value.url, value.max_width, value.max_height)
-            except EmbedException:
-                pass  # The provider could not be reached: the link stands alone.
+            embed_hash = get_embed_hash(value.url, value.max_width, value.max_height)
+            context["embed"] = Embed.objects.filter(hash=embed_hash).first()
         return context
 
     class Meta:

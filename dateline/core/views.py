@@ -12,9 +12,9 @@ logger = logging.getLogger(__name__)
 HEALTH_CACHE_KEY = "dateline:healthz"
 
 
-def _database_ok():
+def database_ok(database=connection):
     try:
-        with connection.cursor() as cursor:
+        with database.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
     except Exception:
@@ -34,9 +34,8 @@ def _cache_ok():
 @never_cache
 def healthz(request):
     """200 when the database and the cache answer, 503 otherwise (for proxies and monitors)."""
-    checks = {"database": _database_ok(), "cache": _cache_ok()}
+    checks = {"database": database_ok(), "cache": _cache_ok()}
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "unavailable"}
     body.update({name: "ok" if ok else "unreachable" for name, ok in checks.items()})
     return JsonResponse(body, status=200 if healthy else 503)
-

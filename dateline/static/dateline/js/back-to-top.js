@@ -11,6 +11,7 @@ if (link && top) {
   const update = () => link.classList.toggle("is-visible", window.scrollY > showAfter());
   window.addEventListener("scroll", update, { passive: true });
   update();
+  requestAnimationFrame(() => requestAnimationFrame(() => link.classList.add("back-to-top--animated")));
 
   link.addEventListener("click", (event) => {
     event.preventDefault();

@@ -1,0 +1,66 @@
+"""Hot pages make a fixed number of queries, however large the archive.
+
+Counts are taken in steady state (a warm-up request first, as on a running
+site, so Wagtail's cached site root paths are in place) and pinned: a change
+that adds a query shows up here.
+"""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dateline.articles.tests.factories import ArticlePageFactory
+
+PAGES = {
+    "article": 15,
+    "home": 9,
+    "section": 11,
+    "section page 2": 11,
+    "tag": 12,
+    "author": 13,
+}
+
+
+def addresses(demo_site):
+    return {
+        "article": demo_site.article.url,
+        "home": "/",
+        "section": "/middle-east/",
+        "section page 2": "/middle-east/page/2/",
+        "tag": "/tags/deir-ezzur/",
+        "author": "/authors/staff/",
+    }
+
+
+def queries_for(client, address):
+    client.get(address)  # warm-up, as on a running site
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(address)
+    assert response.status_code == 200, address
+    return len(context.captured_queries)
+
+
+@pytest.fixture
+def small_archive(demo_site):
+    """Just enough for every listing to have a second page."""
+    section = demo_site.sections["Middle East"]
+    for n in range(21):
+        story = ArticlePageFactory(parent=section, title=f"Story {n}", authors=[demo_site.staff])
+        story.tags.add("Deir Ezzur")
+        story.save()
+    return demo_site
+
+
+def test_query_counts_are_pinned(client, small_archive):
+    measured = {name: queries_for(client, address) for name, address in addresses(small_archive).items()}
+    assert measured == PAGES
+
+
+def test_query_counts_do_not_grow_with_the_archive(client, small_archive):
+    before = {name: queries_for(client, address) for name, address in addresses(small_archive).items()}
+    call_command("generate_articles", 400, stdout=StringIO())
+    after = {name: queries_for(client, address) for name, address in addresses(small_archive).items()}
+    assert after == before

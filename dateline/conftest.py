@@ -1,0 +1,243 @@
+"""Fixtures shared by every app's tests: demo content, a real Chromium, and
+the rule that a skipped test fails the run."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django would
+# otherwise refuse ORM calls made from that thread. Tests only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared"
+ARTIFACTS = Path(os.environ.get("DATELINE_TEST_ARTIFACTS", REPO_ROOT / "test-artifacts"))
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A check that cannot run must fail loudly: any skip fails the run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and session.exitstatus == 0:
+        reporter.write_line(
+            f"{len(skipped)} test(s) were skipped. In Dateline a skipped test is a failure: "
+            "install what it needs (scripts/test does) rather than skip it.",
+            red=True,
+        )
+        session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_browser_before_database, django_db_setup):
+    """pytest-django's test database, created after the browser starts.
+
+    Playwright's sync API keeps an event loop running in the test thread, and
+    from then on Django keeps its database connections in a different local
+    storage. Creating the database after Playwright starts keeps one
+    connection, and the state Django saved for serialized rollback, for the
+    whole session, whatever order the tests run in."""
+    yield
+
+
+@pytest.fixture(scope="session")
+def _browser_before_database(request):
+    if any(item.get_closest_marker("browser") for item in request.session.items):
+        request.getfixturevalue("chromium")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, whichever backend CACHE_URL picks."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def demo_site(db):
+    """The demo site as `dateline demo` loads it: five sections and the seed article."""
+    from dateline.articles.models import ArticlePage, AuthorPage, HomePage, SectionPage
+    from dateline.articles.services import demo_content_load, seed_content
+
+    demo_content_load()
+    seed = seed_content()
+    return DemoSite(
+        home=HomePage.objects.get(),
+        sections={section.title: section for section in SectionPage.objects.order_by("path")},
+        article=ArticlePage.objects.get(slug=seed["article"]["slug"]),
+        staff=AuthorPage.objects.get(slug="staff"),
+        seed=seed,
+    )
+
+
+class DemoSite:
+    def __init__(self, *, home, sections, article, staff, seed):
+        self.home = home
+        self.sections = sections
+        self.article = article
+        self.staff = staff
+        self.seed = seed
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium, driven by pip's Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: scripts/test installs Debian's chromium package.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_site(live_server, django_db_serialized_rollback):
+    """The live server, with the rows Wagtail's migrations create (root page,
+    locale, collection) restored after each test's flush."""
+    return live_server
+
+
+@pytest.fixture
+def browser_context(chromium, live_site):
+    """A fresh browser profile on the live server that refuses, and reports,
+    any request to a host other than the site itself."""
+    live_server = live_site
+    site_host = urlsplit(live_server.url).netloc
+    foreign = []
+
+    def guard(route):
+        if urlsplit(route.request.url).netloc in (site_host, ""):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    context.route("**/*", guard)
+    context.foreign_requests = foreign  # a test that expects one clears it
+    yield context
+    context.close()
+    assert foreign == [], f"The page asked third-party hosts for: {foreign}"
+
+
+@pytest.fixture
+def browser_page(browser_context):
+    page = browser_context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def full_site(demo_site):
+    """The demo site plus a story that uses every feature of the article page:
+    two authors, a hero image, tags, a quote, an inline image and an embed,
+    and enough stories for every listing to have a second page."""
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.models import Embed
+
+    from dateline.articles.tests.factories import ArticlePageFactory, AuthorPageFactory
+    from dateline.newsroom.models import NewsImage
+
+    def image(title, colour):
+        buffer = BytesIO()
+        PILImage.new("RGB", (1600, 900), colour).save(buffer, "JPEG")
+        return NewsImage.objects.create(
+            title=title, credit="Dateline / Test", file=ImageFile(buffer, name=f"{title.lower().replace(' ', '-')}.jpg")
+        )
+
+    video = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    Embed.objects.create(
+        url=video,
+        hash=get_embed_hash(video),
+        type="video",
+        provider_name="YouTube",
+        title="Briefing from the front line",
+        html=(
+            '<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" '
+            'title="Briefing from the front line"></iframe>'
+        ),
+    )
+    authors = demo_site.staff.get_parent()
+    reporter = AuthorPageFactory(
+        parent=authors, title="Rania Haddad", slug="rania-haddad", job_title="Middle East correspondent"
+    )
+    editor = AuthorPageFactory(parent=authors, title="Omid Karimi", slug="omid-karimi", job_title="Editor")
+    middle_east = demo_site.sections["Middle East"]
+    for n in range(21):
+        ArticlePageFactory(parent=middle_east, title=f"Earlier report {n}", authors=[reporter])
+    feature = ArticlePageFactory(
+        parent=middle_east,
+        title="Aid convoys reach Deir Ezzur after weeks of waiting",
+        standfirst="Trucks carrying food and medicine crossed the Euphrates on Sunday.",
+        dateline="Deir Ezzur",
+        authors=[reporter, editor],
+        hero_image=image("Convoy", "#7a5c3a"),
+        hero_alt="A line of white trucks on a desert road",
+        hero_caption="Aid trucks wait at a checkpoint.",
+        body=[
+            (
+                "paragraph",
+                "<p>The first convoy arrived at dawn.</p>"
+                "<h2>What happens next</h2><ul><li>Food</li><li>Medicine</li></ul>",
+            ),
+            ("quote", {"quote": "We have waited a long time.", "attribution": "A resident"}),
+            (
+                "image",
+                {
+                    "image": image("Warehouse", "#3a5c7a"),
+                    "alt_text": "Boxes stacked in a warehouse",
+                    "caption": "Supplies",
+                },
+            ),
+            ("embed", video),
+            ("paragraph", "<p>More convoys are expected this week.</p>"),
+        ],
+    )
+    feature.tags.add("Deir Ezzur", "Aid")
+    feature.save_revision().publish()
+    demo_site.feature = feature
+    demo_site.reporter = reporter
+    return demo_site
+
+
+def public_pages(site):
+    """Every kind of public page, by name, on `full_site`."""
+    return {
+        "home": "/",
+        "section": "/middle-east/",
+        "section-page-2": "/middle-east/page/2/",
+        "article": site.article.url,
+        "feature-article": site.feature.url,
+        "tag": "/tags/deir-ezzur/",
+        "author": site.reporter.url,
+        "authors": "/authors/",
+        "not-found": "/no-such-page/",
+    }
