@@ -10,6 +10,7 @@ class ArticlePageQuerySet(PageQuerySet):
         return self.live().public()
 
     def newest_first(self):
+        # The primary key breaks ties, so pages of a listing never overlap.
         return self.order_by("-first_published_at", "-pk")
 
     def in_section(self, section):

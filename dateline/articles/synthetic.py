@@ -316,4 +316,8 @@ def synthetic_articles_create(*, count, seed=0, batch_size=BATCH_SIZE, now=None,
             Page.objects.filter(pk=section.pk).update(
                 numchild=Page.objects.filter(path__startswith=section.path, depth=section.depth + 1).count()
             )
+    # The tables grew by orders of magnitude at once: refresh the statistics
+    # the query planner chooses indexes by.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return SyntheticReport(created=count, first_number=first, last_number=first + count - 1)
