@@ -12,7 +12,8 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED = REPO_ROOT.parent / "shared"
+# Third-party test data and the seed page, beside the checkout (../shared).
+SHARED = Path(os.environ.get("DATELINE_SHARED", REPO_ROOT.parent / "shared"))
 ARTIFACTS = Path(os.environ.get("DATELINE_TEST_ARTIFACTS", REPO_ROOT / "test-artifacts"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

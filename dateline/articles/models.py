@@ -27,13 +27,14 @@ from dateline.articles.pagination import paginate
 from dateline.articles.querysets import ArticlePageManager
 from dateline.core.blocks import ArticleBodyBlock
 
-# Addresses the home page answers itself; a section may not take them as slug.
 # Page 1 of a listing lives only at the listing's own address, so /page/1/
 # and /page/02/ are not second copies of a page: they answer 404.
 LATER_PAGE = r"[2-9]|[1-9][0-9]+"
 
+# Words in a listing's summary of a story that has no standfirst.
 SUMMARY_WORDS = 30
 
+# Addresses the home page answers itself (or will); a section may not take them as slug.
 RESERVED_SECTION_SLUGS = {"tags", "authors", "search", "feeds", "api", "admin", "static", "media"}
 
 

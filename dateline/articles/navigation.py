@@ -7,7 +7,7 @@ menu without taking its page down. Editors change all three in the admin.
 
 from dataclasses import dataclass
 
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 
 @dataclass
@@ -22,9 +22,8 @@ class Navigation:
         return [section for section in self.sections if section.show_in_menus]
 
     def section_of(self, article):
-        """The section an article is filed under (its parent), from the tree path alone."""
-        parent_path = article.path[: -Page.steplen]
-        return next((s for s in self.sections if s.path == parent_path), None)
+        """The section an article is filed under (its parent), without a query."""
+        return next((s for s in self.sections if s.path == article.primary_section_path), None)
 
     def tag_url(self, tag):
         """The address of the home page's tag listing (HomePage.tag)."""
