@@ -25,6 +25,7 @@ from wagtail.search import index
 from dateline.articles.navigation import Navigation
 from dateline.articles.pagination import paginate
 from dateline.articles.querysets import ArticlePageManager
+from dateline.comments.selectors import comments_context
 from dateline.core.blocks import ArticleBodyBlock
 
 # Page 1 of a listing lives only at the listing's own address, so /page/1/
@@ -35,7 +36,7 @@ LATER_PAGE = r"[2-9]|[1-9][0-9]+"
 SUMMARY_WORDS = 30
 
 # Addresses the home page answers itself (or will); a section may not take them as slug.
-RESERVED_SECTION_SLUGS = {"tags", "authors", "search", "feeds", "api", "admin", "static", "media"}
+RESERVED_SECTION_SLUGS = {"tags", "authors", "search", "feeds", "api", "admin", "static", "media", "comments"}
 
 
 class HomePage(RoutablePageMixin, Page):
@@ -113,8 +114,9 @@ class SectionPage(RoutablePageMixin, Page):
         return self.render(request, context_overrides={"listing": listing, "section": self})
 
 
-class ArticlePage(Page):
-    """A news story. Its headline is the page title."""
+class ArticlePage(RoutablePageMixin, Page):
+    """A news story. Its headline is the page title; readers' comments follow it,
+    oldest thread first, with later pages of threads at <address>comments/page/N/."""
 
     standfirst = models.TextField(
         blank=True,
@@ -189,6 +191,11 @@ class ArticlePage(Page):
         super().clean()
         if self.hero_image_id and not self.hero_alt.strip():
             raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
+
+    @path("", name="story")
+    @re_path(rf"^comments/page/(?P<comment_page>{LATER_PAGE})/$", name="comments_page")
+    def story(self, request, comment_page=1):
+        return self.render(request, context_overrides=comments_context(request, self, page_number=int(comment_page)))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -9,6 +9,7 @@ from dateline.core.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
+    path("comments/", include("dateline.comments.urls")),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

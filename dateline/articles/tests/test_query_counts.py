@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from dateline.articles.tests.factories import ArticlePageFactory
 
 PAGES = {
-    "article": 15,
+    "article": 17,
     "home": 9,
     "section": 11,
     "section page 2": 11,

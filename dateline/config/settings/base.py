@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dateline.core",
     "dateline.newsroom",
     "dateline.articles",
+    "dateline.comments",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -154,6 +157,21 @@ LOGGING = {
         "dateline": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Background work. Wagtail's own small tasks (reference index, image focal
+# points) run in the request as before; Dateline's (moderators' email
+# digests) go to a database queue that `dateline serve` runs a worker for.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+
+# Reader comments: how many a client address and an email address may post.
+DATELINE_COMMENT_RATE_LIMITS = {
+    "address": (5, 600),  # 5 comments per 10 minutes
+    "email": (5, 600),
+}
+DATELINE_COMMENT_THREADS_PER_PAGE = 50
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Dateline"

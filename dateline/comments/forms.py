@@ -1,0 +1,88 @@
+"""The "Leave a Reply" form, validated on the server whatever the browser did."""
+
+import unicodedata
+
+from django import forms
+from django.core.validators import URLValidator
+
+BODY_MAX = 10_000
+NAME_MAX = 100
+
+# Line breaks and tabs are part of what a reader writes; every other control
+# character (NUL, escape, bell...) is removed. Format characters such as the
+# zero-width joiner are not controls: emoji and Persian need them.
+KEPT_CONTROLS = {"\n", "\t"}
+
+
+def without_controls(text, *, keep=KEPT_CONTROLS):
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if ch in keep or unicodedata.category(ch) != "Cc")
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment",
+        strip=False,
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": BODY_MAX}),
+        error_messages={
+            "required": "Please write your comment.",
+            "max_length": f"Your comment is too long: please keep it under {BODY_MAX:,} characters.",
+        },
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=NAME_MAX,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": NAME_MAX}),
+        error_messages={
+            "required": "Please enter your name.",
+            "max_length": f"Please keep your name under {NAME_MAX} characters.",
+        },
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Please enter your email address. It will not be published.",
+            "invalid": "Please enter a valid email address, like name@example.org.",
+        },
+    )
+    website = forms.URLField(
+        label="Website",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+        error_messages={"invalid": "Please enter a web address starting with http:// or https://."},
+    )
+    remember = forms.BooleanField(
+        label="Save my name, email, and website in this browser for the next time I comment.", required=False
+    )
+    # Hidden from people (and from assistive technology) but tempting to bots.
+    phone = forms.CharField(required=False, label="Leave this field empty")
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_comment(self):
+        text = without_controls(self.cleaned_data["comment"])
+        if not text.strip():
+            raise forms.ValidationError("Please write your comment.")
+        return text
+
+    def clean_name(self):
+        name = " ".join(without_controls(self.cleaned_data["name"], keep=set()).split())
+        if not name:
+            raise forms.ValidationError("Please enter your name.")
+        return name
+
+    def clean_website(self):
+        website = self.cleaned_data["website"]
+        if website and website.split(":", 1)[0].lower() not in ("http", "https"):
+            raise forms.ValidationError("Please enter a web address starting with http:// or https://.")
+        return website
+
+    @property
+    def honeypot_filled(self):
+        return bool(self.is_bound and self.data.get("phone", "").strip())
