@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
@@ -61,13 +62,6 @@ class CommentFilterSet(WagtailFilterSet):
     def by_reports(self, queryset, name, value):
         return queryset.filter(report_count__gt=0) if value else queryset.filter(report_count=0)
 
-    @property
-    def qs(self):
-        queryset = super().qs
-        if not self.form.cleaned_data.get("status"):
-            queryset = queryset.exclude(status=Comment.Status.TRASH)
-        return queryset
-
 
 class ModerateColumn(Column):
     """One-click decisions for a row: small forms that post to `moderate`."""
@@ -93,7 +87,12 @@ def _excerpt(comment):
 
 
 class CommentIndexView(IndexView):
-    template_name = "comments/admin/index.html"
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.request.GET.get("status"):
+            # Trash is out of sight until asked for, as in WordPress.
+            queryset = queryset.exclude(status=Comment.Status.TRASH)
+        return queryset
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("article")
@@ -158,7 +157,8 @@ class CommentViewSet(SnippetViewSet):
         "report_count",
         "ip_address",
     ]
-    form_fields = ["name", "email", "website", "body", "status"]
+    panels = [FieldPanel("name"), FieldPanel("email"), FieldPanel("website"), FieldPanel("body"), FieldPanel("status")]
+    index_template_name = "comments/admin/index.html"
 
     @cached_property
     def menu_item_class(self):

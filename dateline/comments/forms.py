@@ -19,8 +19,24 @@ def without_controls(text, *, keep=KEPT_CONTROLS):
     return "".join(ch for ch in text if ch in keep or unicodedata.category(ch) != "Cc")
 
 
+class PlainTextField(forms.CharField):
+    """Text with control characters removed before it is validated, so a stray
+    NUL or escape is dropped rather than refused. Line breaks and tabs are
+    kept unless `single_line`, which turns every kind of space into one."""
+
+    def __init__(self, *args, single_line=False, **kwargs):
+        self.single_line = single_line
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if self.single_line:
+            return " ".join(without_controls(value, keep=set()).split())
+        return without_controls(value)
+
+
 class CommentForm(forms.Form):
-    comment = forms.CharField(
+    comment = PlainTextField(
         label="Comment",
         strip=False,
         max_length=BODY_MAX,
@@ -30,7 +46,8 @@ class CommentForm(forms.Form):
             "max_length": f"Your comment is too long: please keep it under {BODY_MAX:,} characters.",
         },
     )
-    name = forms.CharField(
+    name = PlainTextField(
+        single_line=True,
         label="Name",
         max_length=NAME_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": NAME_MAX}),
@@ -66,16 +83,10 @@ class CommentForm(forms.Form):
     token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_comment(self):
-        text = without_controls(self.cleaned_data["comment"])
+        text = self.cleaned_data["comment"]
         if not text.strip():
             raise forms.ValidationError("Please write your comment.")
         return text
-
-    def clean_name(self):
-        name = " ".join(without_controls(self.cleaned_data["name"], keep=set()).split())
-        if not name:
-            raise forms.ValidationError("Please enter your name.")
-        return name
 
     def clean_website(self):
         website = self.cleaned_data["website"]

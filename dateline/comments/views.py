@@ -83,14 +83,37 @@ def form_token(request):
     return JsonResponse({"csrf": get_token(request), "token": tokens.issue(int(article_id))})
 
 
+def _unavailable_page(request, article_id, form):
+    """The answer when the database cannot take the comment (locked, down):
+    a 503 that keeps everything typed. Rendered without touching the database."""
+    data = form.data.copy()
+    data["token"] = tokens.issue(article_id)
+    response = render(
+        request,
+        "comments/unavailable.html",
+        {"comment_form": CommentForm(data), "article_id": article_id, "csrf_token": get_token(request)},
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_DATABASE)
+    return response
+
+
 @never_cache
 @csrf_exempt  # checked below, so that a form from a cached page is asked to confirm rather than refused
 @require_POST
 def post_comment(request, article_id):
     if _cross_site(request):
         return render(request, "comments/refused.html", status=403)
-    article = _published_article(article_id)
     form = CommentForm(request.POST)
+    try:
+        return _post_comment(request, article_id, form)
+    except DatabaseError:
+        logger.exception("A comment could not be saved")
+        return _unavailable_page(request, article_id, form)
+
+
+def _post_comment(request, article_id, form):
+    article = _published_article(article_id)
     if not form.is_valid():
         return _form_page(request, article, form, message="Please correct the marked fields.", status=400)
     try:
@@ -117,17 +140,6 @@ def post_comment(request, article_id):
         return _form_page(request, article, form, message=str(refusal), status=403, closed=True)
     except services.CommentRefused as refusal:
         return _form_page(request, article, form, message=str(refusal), status=refusal.status_code)
-    except DatabaseError:
-        logger.exception("A comment could not be saved")
-        return _form_page(
-            request,
-            article,
-            form,
-            message="We could not save your comment just now. Nothing was lost: your comment is below. "
-            "Please post it again in a minute.",
-            status=503,
-            retry_after=RETRY_AFTER_DATABASE,
-        )
     if comment.status == Comment.Status.SPAM:
         # Said like a held comment: a spammer learns nothing from the answer.
         return render(request, "comments/received.html", {"article": article, "page": article})

@@ -35,6 +35,19 @@ def boolean(name, *, default=False):
     raise ImproperlyConfigured(f"{name}={raw!r} is not a yes/no value (use 1 or 0).")
 
 
+def number(name, *, default):
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} cannot be negative.")
+    return value
+
+
 def path(name, *, default):
     raw = os.environ.get(name)
     return Path(raw).expanduser().resolve() if raw else Path(default)
@@ -88,7 +101,7 @@ def database(data_folder):
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": number("DATELINE_SQLITE_BUSY_TIMEOUT", default=20),
         }
     elif config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured(f"DATABASE_URL must point at SQLite or PostgreSQL, not {config['ENGINE']}.")
