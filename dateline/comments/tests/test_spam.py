@@ -21,8 +21,12 @@ HAM = [
 ]
 
 
-def trained(spam_filter, rounds=MIN_EXAMPLES // len(SPAM) + 1):
-    for _ in range(rounds):
+# Enough rounds over the examples to pass the cold start.
+ROUNDS = MIN_EXAMPLES // len(SPAM) + 1
+
+
+def trained(spam_filter):
+    for _ in range(ROUNDS):
         for text in SPAM:
             spam_filter.learn(text, spam=True)
         for text in HAM:
@@ -49,7 +53,7 @@ class TestLearnedFilter:
         assert spam_filter.score("What did the sources say about the army near Deir Ezzur?") < 0.1
 
     def test_stored_filter_learns_and_forgets(self, db):
-        spam_filter = trained(StoredFilter(), rounds=MIN_EXAMPLES // len(SPAM) + 1)
+        spam_filter = trained(StoredFilter())
         assert spam_filter.score("free casino bonus, click here") > 0.9
         totals = SpamTotals.objects.get()
         before = totals.spam
