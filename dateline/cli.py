@@ -11,6 +11,8 @@ variables (docs/configuration.md); DATELINE_HOME is the data folder.
 import argparse
 import os
 import secrets
+import signal
+import subprocess
 import sys
 
 SETTINGS_MODULE = "dateline.config.settings.base"
@@ -108,6 +110,32 @@ def granian_command(*, host, port, workers, threads):
     ]
 
 
+def worker_command():
+    """The background worker: moderators' digests and other queued work."""
+    return [sys.executable, "-m", "dateline.cli", "manage", "db_worker", "--backend", "background", "--interval", "5"]
+
+
+def supervise(commands):
+    """Run the commands side by side; stop them all when one ends or on a signal."""
+    children = [subprocess.Popen(command) for command in commands]
+
+    def stop(signum=signal.SIGTERM, frame=None):
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    exited_pid, status = os.wait()
+    stop()
+    for child in children:
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return os.waitstatus_to_exitcode(status)
+
+
 def serve(args):
     _django()
     pending = _unapplied_migrations()
@@ -117,9 +145,26 @@ def serve(args):
 
     if not (settings.STATIC_ROOT / "staticfiles.json").exists():
         _call("collectstatic", interactive=False, verbosity=0)
-    command = granian_command(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    commands = [granian_command(host=args.host, port=args.port, workers=args.workers, threads=args.threads)]
+    if not args.no_worker:
+        commands.append(worker_command())
     print(f"Serving Dateline at http://{args.host}:{args.port}/ (admin at /admin/). Stop with Ctrl+C.", flush=True)
-    os.execv(command[0], command)  # noqa: S606 (the server replaces this process, for signals)
+    raise SystemExit(supervise(commands))
+
+
+def worker(args):
+    _django()
+    os.execv(sys.executable, worker_command())  # noqa: S606 (the worker replaces this process, for signals)
+
+
+def run_management_command(name, arguments):
+    """Run one management command as `dateline <name>`, its own options and --help included."""
+    _django()
+    from django.core.management import get_commands, load_command_class
+
+    management_name = PASSTHROUGH[name][0]
+    command = load_command_class(get_commands()[management_name], management_name)
+    command.run_from_argv(["dateline", name, *arguments])
 
 
 def demo(args):
@@ -157,6 +202,9 @@ def _add_server_options(parser):
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    parser.add_argument(
+        "--no-worker", action="store_true", help="do not run the background worker (run `dateline worker` elsewhere)"
+    )
 
 
 def build_parser():
@@ -183,6 +231,10 @@ def build_parser():
     generate.add_argument("count", type=int)
     generate.add_argument("--seed", type=int, default=0, help="random seed, for repeatable text")
     generate.add_argument("--dry-run", action="store_true", help="generate, then roll back")
+    command("worker", worker, "run only the background worker (when `serve --no-worker` runs elsewhere)")
+    for name, (_, help_text) in PASSTHROUGH.items():
+        # Listed for --help; main() hands these to the management command itself.
+        commands.add_parser(name, help=help_text, add_help=False)
     manage_parser = command(
         "manage", manage, "run any Django management command, e.g. `dateline manage createsuperuser`"
     )
@@ -190,7 +242,20 @@ def build_parser():
     return parser
 
 
+# Commands that are one management command each, with its own arguments.
+PASSTHROUGH = {
+    "spam-eval": ("spam_eval", "measure the spam filter on a labelled CSV (text,label), k-fold"),
+    "export-commenter": ("export_commenter", "print everything stored about one commenter, by email (JSON)"),
+    "erase-commenter": ("erase_commenter", "erase one commenter's data, keeping their threads intact"),
+    "purge-comment-ips": ("purge_comment_ips", "delete commenters' IP addresses past the retention period"),
+}
+
+
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in PASSTHROUGH:
+        run_management_command(argv[0], argv[1:])
+        return
     args = build_parser().parse_args(argv)
     args.handler(args)
 

@@ -224,9 +224,38 @@ def full_site(demo_site):
     )
     feature.tags.add("Deir Ezzur", "Aid")
     feature.save_revision().publish()
+    _comment_thread(feature)
     demo_site.feature = feature
     demo_site.reporter = reporter
     return demo_site
+
+
+def _comment_thread(article):
+    """A thread six replies deep, with a website link, a staff badge and Arabic."""
+    from dateline.comments.models import Comment
+
+    parent = None
+    for depth, (name, body) in enumerate(
+        [
+            ("Rania Haddad", "Which villages did the army take?\nA map would help."),
+            ("عمر", "الخريطة منشورة على موقع الوزارة."),
+            ("Omid Karimi", "Thanks — that settles it."),
+            ("Hana", "Not quite: the map is a week old."),
+            ("Rania Haddad", "Fair point."),
+            ("Yusuf", "Updated this morning."),
+        ]
+    ):
+        parent = Comment.objects.create(
+            article=article,
+            parent=parent,
+            thread_root_id=(parent.thread_root_id or parent.pk) if parent else None,
+            depth=depth,
+            name=name,
+            email=f"commenter{depth}@example.org",
+            website="https://example.org/" if depth == 0 else "",
+            body=body,
+            status=Comment.Status.APPROVED,
+        )
 
 
 def public_pages(site):
@@ -242,3 +271,114 @@ def public_pages(site):
         "authors": "/authors/",
         "not-found": "/no-such-page/",
     }
+
+
+class ProductionServer:
+    """`dateline serve` (granian, two worker processes) on a database of its own,
+    of the same kind as the suite's: an SQLite file, or a fresh PostgreSQL database."""
+
+    def __init__(self, home, environment, port):
+        self.home = home
+        self.environment = environment
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.process = None
+
+    def dateline(self, *args):
+        import subprocess
+        import sys
+
+        command = [str(Path(sys.executable).parent / "dateline"), *args]
+        return subprocess.run(command, env=self.environment, capture_output=True, text=True, timeout=600, check=True)
+
+    def start(self):
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        self.log = (self.home / "server.log").open("w")
+        command = [str(Path(sys.executable).parent / "dateline"), "serve", "--port", str(self.port), "--no-worker"]
+        self.process = subprocess.Popen(
+            command, env=self.environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"dateline serve exited: {(self.home / 'server.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.3)
+        pytest.fail("dateline serve did not become healthy")
+
+    def stop(self):
+        import signal
+        import subprocess
+
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self.log.close()
+
+    def sql(self, query, params=()):
+        """Read the server's database directly, as an operator would."""
+        if self.environment.get("DATABASE_URL"):
+            import psycopg
+
+            with psycopg.connect(self.environment["DATABASE_URL"]) as db:
+                return db.execute(query.replace("?", "%s"), params).fetchall()
+        import sqlite3
+
+        with sqlite3.connect(self.home / "dateline.sqlite3") as db:
+            return db.execute(query, params).fetchall()
+
+
+@pytest.fixture(scope="module")
+def production_server(tmp_path_factory):
+    """A real server on loopback, on the database kind the suite runs on."""
+    import secrets
+    import socket
+
+    from django.conf import settings
+
+    home = tmp_path_factory.mktemp("server")
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith("DATELINE_") and key != "DATABASE_URL"
+    }
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment.update(
+        {
+            "DATELINE_HOME": str(home),
+            "DATELINE_TRUSTED_PROXIES": "127.0.0.1",
+            "DATELINE_SQLITE_BUSY_TIMEOUT": "2",
+            "DATELINE_SECRET_KEY": secrets.token_urlsafe(60),
+        }
+    )
+    database = settings.DATABASES["default"]
+    created = None
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        import psycopg
+
+        created = f"dateline_server_{secrets.token_hex(4)}"
+        admin_url = f"postgresql://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}/{database['NAME']}"
+        with psycopg.connect(admin_url, autocommit=True) as db:
+            db.execute(f'CREATE DATABASE "{created}"')
+        environment["DATABASE_URL"] = admin_url.rsplit("/", 1)[0] + f"/{created}"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = ProductionServer(home, environment, port)
+    server.dateline("setup")
+    server.dateline("load-demo")
+    server.start()
+    yield server
+    server.stop()
+    if created:
+        with psycopg.connect(admin_url, autocommit=True) as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')

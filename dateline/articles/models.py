@@ -57,7 +57,7 @@ class HomePage(RoutablePageMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("lead_article")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["articles.SectionPage", "articles.AuthorIndexPage"]
+    subpage_types = ["articles.SectionPage", "articles.AuthorIndexPage", "core.StandardPage"]
 
     latest_count = 20
 

@@ -17,6 +17,8 @@ from dateline.articles.models import (
     HomePage,
     SectionPage,
 )
+from dateline.comments.models import CommentPolicy
+from dateline.core.models import StandardPage
 from dateline.newsroom.models import BrandingSettings
 
 SEED_FILE = Path(__file__).parent / "demo" / "seed.json"
@@ -85,6 +87,35 @@ def _ensure_home(report):
     return home
 
 
+PRIVACY_PAGE = {
+    "slug": "privacy",
+    "title": "Privacy",
+    "body": (
+        "<h2>Comments</h2>"
+        "<p>When you leave a comment we publish your name, your website if you give one, and your "
+        "comment. We keep your email address to tell commenters apart and to contact you about your "
+        "comment; it is never published. We keep the IP address your comment came from for 30 days, "
+        "only to fight spam and abuse, and then delete it.</p>"
+        "<p>Spam is filtered on our own server: nothing you write is sent to another company. Avatars "
+        "are drawn from your initials; no image service sees your email address.</p>"
+        "<p>You can ask us for a copy of everything we keep about your comments, or to erase it. "
+        "Where others replied to a comment of yours, an empty placeholder keeps their replies in place.</p>"
+        "<h2>Reading</h2>"
+        "<p>Our pages load nothing from other companies: no analytics, no advertising, no web fonts "
+        "or videos until you ask for them.</p>"
+    ),
+}
+
+
+def _ensure_privacy_page(home, report):
+    page = _ensure_child(home, StandardPage, report=report, **PRIVACY_PAGE)
+    policy = CommentPolicy.for_site(Site.objects.get(root_page=home))
+    if policy.privacy_page_id is None:
+        policy.privacy_page = page
+        policy.save(update_fields=["privacy_page"])
+    return page
+
+
 def _ensure_branding(site):
     if not BrandingSettings.objects.filter(site=site).exists():
         BrandingSettings.objects.create(
@@ -135,4 +166,5 @@ def demo_content_load():
             report=report,
         )
         _ensure_branding(Site.objects.get(root_page=home))
+        _ensure_privacy_page(home, report)
     return report

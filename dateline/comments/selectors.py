@@ -23,6 +23,9 @@ class CommentNode:
     replies: list = field(default_factory=list)
     in_reply_to: Comment | None = None  # named when nesting no longer shows it
     awaiting_moderation: bool = False
+    # On the fifth level: every deeper reply, in order, shown after this one
+    # at the same level, each saying whom it answers.
+    followers: list = field(default_factory=list)
 
 
 def own_comment_token(comment):
@@ -58,8 +61,7 @@ def _build_tree(comments, roots, own):
         if level < MAX_NESTING:
             parent.replies = [with_replies(reply, level + 1) for reply in by_parent.get(comment.pk, [])]
         else:
-            # The fifth level: every deeper reply follows in order, saying whom it answers.
-            parent.replies = [
+            parent.followers = [
                 node(reply, level, in_reply_to=answered) for answered, reply in _descendants(comment, by_parent)
             ]
         return parent

@@ -85,9 +85,11 @@ def form_token(request):
 
 def _unavailable_page(request, article_id, form):
     """The answer when the database cannot take the comment (locked, down):
-    a 503 that keeps everything typed. Rendered without touching the database."""
+    a 503 that keeps everything typed. Rendered without touching the database.
+    The form keeps its token: nothing was saved, so it is still unused."""
     data = form.data.copy()
-    data["token"] = tokens.issue(article_id)
+    if not data.get("token"):
+        data["token"] = tokens.issue(article_id)
     response = render(
         request,
         "comments/unavailable.html",

@@ -24,10 +24,11 @@ def editor(db):
 
 def test_editors_add_sections_under_home_and_articles_under_sections(client, editor, demo_site):
     client.force_login(editor)
-    # With the authors page in place, a section is all the home page can take.
-    home = client.get(f"/admin/pages/{demo_site.home.pk}/add_subpage/")
-    assert home.status_code == 302
-    assert home["Location"].endswith(f"/admin/pages/add/articles/sectionpage/{demo_site.home.pk}/")
+    home = client.get(f"/admin/pages/{demo_site.home.pk}/add_subpage/").content.decode()
+    assert f"/admin/pages/add/articles/sectionpage/{demo_site.home.pk}/" in home
+    assert f"/admin/pages/add/core/standardpage/{demo_site.home.pk}/" in home
+    assert "/admin/pages/add/articles/articlepage/" not in home
+    assert "/admin/pages/add/articles/authorindexpage/" not in home  # there is one already
     others = demo_site.sections["Others"]
     section = client.get(f"/admin/pages/{others.pk}/add_subpage/")
     assert section.status_code == 302

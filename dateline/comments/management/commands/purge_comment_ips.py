@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.models import Site
+
+from dateline.comments.models import CommentPolicy
+from dateline.comments.services import comment_ips_purge
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete commenters' IP addresses older than the retention period (the comment policy's, "
+        "or --days). Run it daily, e.g. from cron."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, help="retention in days (default: the comment policy's)")
+        parser.add_argument("--dry-run", action="store_true", help="count, change nothing")
+
+    def handle(self, *args, days, dry_run, **options):
+        if days is None:
+            site = Site.objects.filter(is_default_site=True).first()
+            days = CommentPolicy.for_site(site).ip_retention_days if site else 30
+        with transaction.atomic():
+            purged = comment_ips_purge(older_than_days=days)
+            if dry_run:
+                transaction.set_rollback(True)
+        verb = "Would delete" if dry_run else "Deleted"
+        self.stdout.write(f"{verb} the IP addresses of {purged} comment(s) older than {days} days.")

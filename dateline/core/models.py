@@ -1,0 +1,17 @@
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class StandardPage(Page):
+    """A page of information about the site: privacy, about us, contact."""
+
+    body = RichTextField(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "information page"
