@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -195,7 +196,15 @@ class ArticlePage(RoutablePageMixin, Page):
     @path("", name="story")
     @re_path(rf"^comments/page/(?P<comment_page>{LATER_PAGE})/$", name="comments_page")
     def story(self, request, comment_page=1):
-        return self.render(request, context_overrides=comments_context(request, self, page_number=int(comment_page)))
+        response = self.render(
+            request, context_overrides=comments_context(request, self, page_number=int(comment_page))
+        )
+        if request.GET.get("comment") or request.GET.get("replytocom"):
+            # This copy shows one reader their own held comment or reply
+            # form: it must never be stored by a cache, shared or private.
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -1,10 +1,16 @@
 """A reader comments, a moderator approves, the reader replies: in Chromium, by keyboard."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
+from dateline.articles.models import ArticlePage
+from dateline.articles.tests.test_accessibility import AXE
 from dateline.comments.models import Comment
+from dateline.comments.tests.conftest import make_comment
 from dateline.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -112,8 +118,6 @@ def test_reader_comments_moderator_approves_reader_replies(browser_context, chro
 
 
 def test_cancel_reply_puts_the_form_back(browser_context, demo_site):
-    from dateline.comments.tests.conftest import make_comment
-
     comment = make_comment(demo_site.article, body="Something to answer")
     page = browser_context.new_page()
     page.goto(demo_site.article.url)
@@ -143,8 +147,6 @@ def test_remembered_details_stay_in_this_browser(browser_context, demo_site):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_comment_pages_have_no_axe_violations(browser_context, full_site, scheme):
-    from dateline.articles.tests.test_accessibility import AXE
-
     page = browser_context.new_page()
     page.emulate_media(color_scheme=scheme)
     article = full_site.feature
@@ -169,3 +171,19 @@ def test_comment_pages_have_no_axe_violations(browser_context, full_site, scheme
     page.goto(f"/comments/{article.comments.first().pk}/report/")
     check("report")
     assert found == {}
+
+
+def test_form_closes_on_time_on_a_page_loaded_before_the_deadline(browser_context, demo_site, policy):
+    policy.close_after_days = 1
+    policy.save()
+    article = demo_site.article
+    # The comment period ends six seconds from now.
+    ArticlePage.objects.filter(pk=article.pk).update(
+        first_published_at=timezone.now() - timedelta(days=1) + timedelta(seconds=6)
+    )
+    page = browser_context.new_page()
+    page.goto(article.url)
+    assert page.locator("[data-comment-form]").count() == 1
+    page.wait_for_selector("text=Comments are closed.", timeout=15_000)
+    assert page.locator("[data-comment-form]").count() == 0
+    assert page.locator("[data-reply-to]").count() == 0

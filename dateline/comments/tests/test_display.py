@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dateline.comments.models import Comment
+from dateline.comments.selectors import own_comment_token
 from dateline.comments.templatetags.comment_tags import avatar_hue, initials
 from dateline.comments.tests.conftest import make_comment
 
@@ -127,3 +128,11 @@ def test_an_article_with_a_thousand_comments_costs_the_same_queries(client, arti
     assert '<h2 id="comments-heading">1,201 comments</h2>' in response.content.decode() or (
         '<h2 id="comments-heading">1201 comments</h2>' in response.content.decode()
     )
+
+
+def test_a_readers_own_copy_of_the_page_is_never_cached(client, article):
+    comment = make_comment(article, body="mine", status=Comment.Status.PENDING)
+    response = client.get(article.url, {"comment": own_comment_token(comment)})
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert "no-store" in client.get(article.url, {"replytocom": comment.pk})["Cache-Control"]
+    assert "no-store" not in client.get(article.url).get("Cache-Control", "")

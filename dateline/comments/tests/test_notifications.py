@@ -11,6 +11,10 @@ from django_tasks_db.models import DBTaskResult
 
 from dateline.comments.models import Comment
 
+# The worker closes its database connection when it is done, as a worker
+# process should; these tests therefore commit for real.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 
 @pytest.fixture
 def moderators(db):

@@ -16,6 +16,10 @@ from .base import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Live-server threads must not leave connections open behind them, or
+# PostgreSQL refuses to drop the test database at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
 # Tests render pages without running collectstatic first; the manifest storage
 # the site uses is covered by its own test.
 STORAGES = {
