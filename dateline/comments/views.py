@@ -55,11 +55,23 @@ def _cross_site(request):
     return origin != f"{request.scheme}://{request.get_host()}"
 
 
+def _usable_token(token, article_id):
+    """The form's own token if it can still be used (it ages as the reader
+    corrects a field), else a fresh one."""
+    try:
+        tokens.check(token, article_id=article_id)
+    except tokens.TokenTooFresh:
+        return token
+    except tokens.TokenProblem:
+        return tokens.issue(article_id)
+    return token
+
+
 def _form_page(request, article, form, *, message="", status=200, retry_after=None, closed=False):
     """The uncached page that shows the comment form again, with what was typed and fresh tokens."""
     if form.is_bound:
         data = form.data.copy()
-        data["token"] = tokens.issue(article.pk)
+        data["token"] = _usable_token(data.get("token"), article.pk)
         form = CommentForm(data)
         form.is_valid()
     response = render(
@@ -88,8 +100,7 @@ def _unavailable_page(request, article_id, form):
     a 503 that keeps everything typed. Rendered without touching the database.
     The form keeps its token: nothing was saved, so it is still unused."""
     data = form.data.copy()
-    if not data.get("token"):
-        data["token"] = tokens.issue(article_id)
+    data["token"] = _usable_token(data.get("token"), article_id)
     response = render(
         request,
         "comments/unavailable.html",
