@@ -1,9 +1,9 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from dateline.articles.synthetic import synthetic_articles_create
+from dateline.core.transactions import atomic_or_dry_run
 
 
 class Command(BaseCommand):
@@ -27,13 +27,11 @@ class Command(BaseCommand):
             if verbosity >= 2 or (verbosity >= 1 and (done % 10_000 == 0 or done == count)):
                 self.stdout.write(f"  {done:,} / {count:,} articles ({time.monotonic() - started:.0f} s)")
 
-        with transaction.atomic():
+        with atomic_or_dry_run(dry_run):
             try:
                 report = synthetic_articles_create(count=count, seed=seed, batch_size=batch_size, progress=progress)
             except ValueError as error:
                 raise CommandError(str(error)) from error
-            if dry_run:
-                transaction.set_rollback(True)
         elapsed = time.monotonic() - started
         verb = "Generated and rolled back" if dry_run else "Generated"
         self.stdout.write(

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from dateline.articles.services import demo_content_load
+from dateline.core.transactions import atomic_or_dry_run
 
 
 class Command(BaseCommand):
@@ -11,10 +11,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Report what would be created, then roll back.")
 
     def handle(self, *args, dry_run=False, verbosity=1, **options):
-        with transaction.atomic():
+        with atomic_or_dry_run(dry_run):
             report = demo_content_load()
-            if dry_run:
-                transaction.set_rollback(True)
         if verbosity >= 1:
             verb = "Would create" if dry_run else "Created"
             if not report.created:

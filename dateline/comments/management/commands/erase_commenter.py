@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from dateline.comments.services import commenter_erase
+from dateline.core.transactions import atomic_or_dry_run
 
 
 class Command(BaseCommand):
@@ -15,9 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="report what would be erased, change nothing")
 
     def handle(self, *args, email, dry_run, **options):
-        with transaction.atomic():
+        with atomic_or_dry_run(dry_run):
             report = commenter_erase(email=email)
-            if dry_run:
-                transaction.set_rollback(True)
         verb = "Would erase" if dry_run else "Erased"
         self.stdout.write(f"{verb} {report.deleted} comment(s) and empty {report.tombstoned} that others replied to.")

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from wagtail.models import Site
 
 from dateline.comments.models import CommentPolicy
 from dateline.comments.services import comment_ips_purge
+from dateline.core.transactions import atomic_or_dry_run
 
 
 class Command(BaseCommand):
@@ -20,9 +20,7 @@ class Command(BaseCommand):
         if days is None:
             site = Site.objects.filter(is_default_site=True).first()
             days = CommentPolicy.for_site(site).ip_retention_days if site else 30
-        with transaction.atomic():
+        with atomic_or_dry_run(dry_run):
             purged = comment_ips_purge(older_than_days=days)
-            if dry_run:
-                transaction.set_rollback(True)
         verb = "Would delete" if dry_run else "Deleted"
         self.stdout.write(f"{verb} the IP addresses of {purged} comment(s) older than {days} days.")
