@@ -269,6 +269,7 @@ def public_pages(site):
         "tag": "/tags/deir-ezzur/",
         "author": site.reporter.url,
         "authors": "/authors/",
+        "search": "/search/?q=aid",
         "not-found": "/no-such-page/",
     }
 

@@ -28,6 +28,7 @@ from dateline.articles.pagination import paginate
 from dateline.articles.querysets import ArticlePageManager
 from dateline.comments.selectors import comments_context
 from dateline.core.blocks import ArticleBodyBlock
+from dateline.search.text import headline_key, normalize
 
 # Page 1 of a listing lives only at the listing's own address, so /page/1/
 # and /page/02/ are not second copies of a page: they answer 404.
@@ -129,6 +130,9 @@ class ArticlePage(RoutablePageMixin, Page):
         blank=True,
         help_text="Where the story was reported from, e.g. “Deir Ezzur”.",
     )
+    # The headline folded as search queries are (dateline.search.text), so
+    # search can rank stories whose headline holds every word first.
+    headline_key = models.CharField(max_length=400, blank=True, editable=False, db_default="")
     hero_image = models.ForeignKey(
         "newsroom.NewsImage",
         null=True,
@@ -175,12 +179,17 @@ class ArticlePage(RoutablePageMixin, Page):
     parent_page_types = ["articles.SectionPage"]
     subpage_types = []
 
+    # Readers search the folded text (dateline.search.text); the plain fields
+    # stay indexed for the admin's own search.
     search_fields = [
         *Page.search_fields,
         index.SearchField("standfirst"),
         index.SearchField("dateline"),
         index.SearchField("body"),
+        index.SearchField("search_text"),
         index.FilterField("first_published_at"),
+        index.FilterField("path"),
+        index.FilterField("depth"),
     ]
 
     related_count = 4
@@ -221,6 +230,19 @@ class ArticlePage(RoutablePageMixin, Page):
     def primary_section_path(self):
         """The tree path of the section the article is filed under: its parent's."""
         return self.path[: -self.steplen]
+
+    def save(self, *args, **kwargs):
+        self.headline_key = headline_key(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "headline_key"}
+        return super().save(*args, **kwargs)
+
+    def search_text(self):
+        """Everything a reader may search for, folded as queries are: the
+        headline twice (it matters most), standfirst, dateline and body."""
+        body = " ".join(self.body.stream_block.get_searchable_content(self.body))
+        return normalize(f"{self.title}\n{self.title}\n{self.standfirst}\n{self.dateline}\n{strip_tags(body)}")
 
     @cached_property
     def summary(self):

@@ -10,6 +10,11 @@ from dataclasses import dataclass
 from wagtail.models import Site
 
 
+def tag_url(tag, home_url="/"):
+    """The address of the home page's listing of a tag (HomePage.tag)."""
+    return f"{home_url}tags/{tag.slug}/"
+
+
 @dataclass
 class Navigation:
     sections: list  # live SectionPages of the current site, in tree order
@@ -26,8 +31,7 @@ class Navigation:
         return next((s for s in self.sections if s.path == article.primary_section_path), None)
 
     def tag_url(self, tag):
-        """The address of the home page's tag listing (HomePage.tag)."""
-        return f"{self.home_url}tags/{tag.slug}/"
+        return tag_url(tag, home_url=self.home_url)
 
     @classmethod
     def for_request(cls, request):

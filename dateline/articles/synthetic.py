@@ -28,6 +28,7 @@ from wagtail.search.backends import get_search_backend
 
 from dateline.articles.models import ArticleByline, ArticlePage, ArticleTag, AuthorIndexPage, AuthorPage, SectionPage
 from dateline.articles.services import publish_child
+from dateline.search.text import headline_key
 
 SLUG_PREFIX = "synthetic-article-"
 LOREM = """
@@ -287,6 +288,7 @@ def synthetic_articles_create(*, count, seed=0, batch_size=BATCH_SIZE, now=None,
                     ArticlePage(
                         title=title,
                         draft_title=title,
+                        headline_key=headline_key(title),
                         slug=slug,
                         path=slots.take(section),
                         depth=section.depth + 1,

@@ -1,22 +1,12 @@
 """The "Leave a Reply" form, validated on the server whatever the browser did."""
 
-import unicodedata
-
 from django import forms
 from django.core.validators import URLValidator
 
+from dateline.core.text import without_controls
+
 BODY_MAX = 10_000
 NAME_MAX = 100
-
-# Line breaks and tabs are part of what a reader writes; every other control
-# character (NUL, escape, bell...) is removed. Format characters such as the
-# zero-width joiner are not controls: emoji and Persian need them.
-KEPT_CONTROLS = {"\n", "\t"}
-
-
-def without_controls(text, *, keep=KEPT_CONTROLS):
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in text if ch in keep or unicodedata.category(ch) != "Cc")
 
 
 class PlainTextField(forms.CharField):

@@ -4,12 +4,17 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from dateline.api.api import api
 from dateline.core.views import healthz
+from dateline.search.views import search
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("comments/", include("dateline.comments.urls")),
+    path("", include("dateline.feeds.urls")),
+    path("search/", search, name="search"),
+    path("api/v1/", api.urls),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

@@ -195,7 +195,7 @@ class TestArticlePage:
     def test_unpublished_article_is_gone(self, client, demo_site):
         url = demo_site.article.url
         demo_site.article.unpublish()
-        assert client.get(url).status_code == 404
+        assert client.get(url).status_code == 410  # it existed; a never-published draft is a 404
 
 
 class TestTagAndAuthorPages:

@@ -21,6 +21,12 @@ PAGES = {
     "section page 2": 11,
     "tag": 12,
     "author": 13,
+    "feed": 11,
+    "sitemap page": 3,
+    "news sitemap": 3,
+    "search": 7,
+    "api list": 9,
+    "api story": 7,
 }
 
 
@@ -32,6 +38,12 @@ def addresses(demo_site):
         "section page 2": "/middle-east/page/2/",
         "tag": "/tags/deir-ezzur/",
         "author": "/authors/staff/",
+        "feed": "/feeds/atom/",
+        "sitemap page": "/sitemap-articles.xml",
+        "news sitemap": "/news-sitemap.xml",
+        "search": "/search/?q=story",
+        "api list": "/api/v1/articles",
+        "api story": f"/api/v1/articles/{demo_site.article.pk}",
     }
 
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dateline.comments.forms import without_controls
 from dateline.comments.models import Comment
 from dateline.comments.tests.conftest import aged_token
 from dateline.conftest import SHARED
+from dateline.core.text import without_controls
 
 BLNS = [
     line

@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "dateline.newsroom",
     "dateline.articles",
     "dateline.comments",
+    "dateline.feeds",
+    "dateline.search",
+    "dateline.api",
+    "ninja",  # the API's own documentation page, served from static files, not a CDN
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -75,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A withdrawn story answers 410, unless an editor redirected its address.
+    "dateline.articles.middleware.TakenDownMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -172,6 +178,8 @@ DATELINE_COMMENT_RATE_LIMITS = {
     "email": (5, 600),
 }
 DATELINE_COMMENT_THREADS_PER_PAGE = 50
+# Searches (and API calls) cost queries: how many one client address may make.
+DATELINE_SEARCH_RATE_LIMIT = (30, 60)  # 30 a minute
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Dateline"

@@ -1,0 +1,233 @@
+"""/api/v1/: a read-only JSON API for published stories, sections and
+authors, with its OpenAPI description at /api/v1/openapi.json.
+
+Built on django-ninja (which Wagtail 8 itself depends on) rather than
+Wagtail's own API: Wagtail's API also routes writes, and serialises pages
+from their model fields, so keeping private fields out would mean a
+denylist to maintain. Here every route is a GET declared below and every
+field is named in `schemas.py`.
+"""
+
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import NinjaAPI, Query, Schema, Status
+from ninja import Path as PathParam
+from ninja.errors import HttpError
+from ninja.throttling import BaseThrottle
+from pydantic import Field
+from taggit.models import Tag
+from wagtail.rich_text import expand_db_html
+
+from dateline.api import schemas
+from dateline.articles.models import ArticleByline, ArticlePage, AuthorPage, SectionPage
+from dateline.articles.navigation import Navigation, tag_url
+from dateline.articles.syndication import full_body_html
+from dateline.core import ratelimit
+from dateline.core.clients import client_ip
+from dateline.core.links import absolute, absolute_html
+
+MAX_PAGE_SIZE = 100
+MAX_ID = 2**31 - 1  # the largest id a database column holds
+HERO_FILTER = "width-1200|format-jpeg"
+
+
+class ClientThrottle(BaseThrottle):
+    """The site's own per-client limit (shared by all workers and nodes), the
+    same one search uses, rather than ninja's: it knows the proxy setup."""
+
+    def allow_request(self, request):
+        limit, self.seconds = settings.DATELINE_SEARCH_RATE_LIMIT
+        return ratelimit.hit("api", client_ip(request), limit=limit, seconds=self.seconds).allowed
+
+    def wait(self):
+        seconds = getattr(self, "seconds", 60)
+        return max(1, seconds - int(timezone.now().timestamp()) % seconds)
+
+
+api = NinjaAPI(
+    title="Dateline read API",
+    version="1",
+    description="Published stories, sections and authors. Read-only; rate limited per client.",
+    urls_namespace="api",
+    throttle=[ClientThrottle()],
+)
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, le=100_000, description="Page number, from 1.")
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description=f"Results per page, at most {MAX_PAGE_SIZE}.")
+
+
+class ArticleFilters(PageQuery):
+    section: str | None = Field(None, max_length=255, description="A section's slug.")
+    tag: str | None = Field(None, max_length=255, description="A tag's slug.")
+    author: str | None = Field(None, max_length=255, description="An author's slug.")
+    since: date | None = Field(None, description="First published on or after this day.")
+    until: date | None = Field(None, description="First published on or before this day.")
+
+
+def _paginate(request, queryset, query):
+    paginator = Paginator(queryset, query.page_size)
+    try:
+        page = paginator.page(query.page)
+    except InvalidPage as error:
+        raise HttpError(404, f"There is no page {query.page}.") from error
+
+    def address(number):
+        params = request.GET.copy()
+        params["page"] = number
+        return absolute(f"{request.path}?{params.urlencode()}")
+
+    return page, {
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "next": address(page.next_page_number()) if page.has_next() else None,
+        "previous": address(page.previous_page_number()) if page.has_previous() else None,
+    }
+
+
+def _link(slug, name, url):
+    return {"slug": slug, "name": name, "url": absolute(url)}
+
+
+def _articles():
+    return (
+        ArticlePage.objects.published()
+        .select_related("hero_image")
+        .prefetch_related(
+            Prefetch("bylines", queryset=ArticleByline.objects.select_related("author")),
+            "tagged_items__tag",
+            Prefetch("also_in", queryset=SectionPage.objects.live()),
+        )
+    )
+
+
+def _article(request, article, navigation, *, body=False):
+    section = navigation.section_of(article)
+    hero = article.hero_image.get_rendition(HERO_FILTER) if article.hero_image else None
+    data = {
+        "id": article.pk,
+        "uuid": article.translation_key,
+        "url": absolute(article.get_url(request)),
+        "headline": article.title,
+        "standfirst": article.standfirst,
+        "dateline": article.dateline,
+        "first_published_at": article.first_published_at,
+        "last_published_at": article.last_published_at or article.first_published_at,
+        "section": _link(section.slug, section.title, section.get_url(request)) if section else None,
+        "also_in": [
+            _link(other.slug, other.title, other.get_url(request))
+            for other in article.also_in.all()
+            if other.path != article.primary_section_path
+        ],
+        "authors": [_link(b.author.slug, b.author.title, b.author.get_url(request)) for b in article.bylines.all()],
+        "tags": [_link(t.tag.slug, t.tag.name, tag_url(t.tag)) for t in article.tagged_items.all()],
+        "image": (
+            {"url": absolute(hero.url), "alt": article.hero_alt, "width": hero.width, "height": hero.height}
+            if hero
+            else None
+        ),
+    }
+    if body:
+        data["body_html"] = full_body_html(article)
+    return data
+
+
+def _moment(day, *, end=False):
+    return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
+
+
+@api.get(
+    "/articles",
+    response=schemas.answers(schemas.ArticleList),
+    summary="Published stories, newest first",
+    tags=["articles"],
+)
+def list_articles(request, filters: Query[ArticleFilters]):
+    articles = _articles()
+    if filters.section:
+        articles = articles.in_section(get_object_or_404(SectionPage.objects.live(), slug=filters.section))
+    if filters.tag:
+        articles = articles.tagged(get_object_or_404(Tag, slug=filters.tag))
+    if filters.author:
+        articles = articles.by_author(get_object_or_404(AuthorPage.objects.live(), slug=filters.author))
+    if filters.since:
+        articles = articles.filter(first_published_at__gte=_moment(filters.since))
+    if filters.until:
+        articles = articles.filter(first_published_at__lte=_moment(filters.until, end=True))
+    page, meta = _paginate(request, articles.newest_first(), filters)
+    navigation = Navigation.for_request(request)
+    return {**meta, "results": [_article(request, article, navigation) for article in page.object_list]}
+
+
+@api.get(
+    "/articles/{article_id}",
+    response=schemas.answers(schemas.Article, gone=True),
+    summary="One published story, with its full text",
+    tags=["articles"],
+)
+def get_article(request, article_id: int = PathParam(..., ge=1, le=MAX_ID)):
+    article = _articles().filter(pk=article_id).first()
+    if article is None:
+        if ArticlePage.objects.filter(pk=article_id, live=False, first_published_at__isnull=False).exists():
+            return Status(410, {"detail": "This story has been withdrawn."})
+        return Status(404, {"detail": "No published story has this id."})
+    return _article(request, article, Navigation.for_request(request), body=True)
+
+
+def _section(request, section):
+    return {
+        "slug": section.slug,
+        "title": section.title,
+        "url": absolute(section.get_url(request)),
+        "introduction": section.introduction,
+        "feed": absolute(f"/feeds/sections/{section.slug}/json/"),
+    }
+
+
+@api.get(
+    "/sections",
+    response=schemas.answers(schemas.SectionList),
+    summary="The site's sections, in menu order",
+    tags=["sections"],
+)
+def list_sections(request):
+    return {"results": [_section(request, section) for section in Navigation.for_request(request).sections]}
+
+
+@api.get("/sections/{slug}", response=schemas.answers(schemas.Section), tags=["sections"])
+def get_section(request, slug: str):
+    return _section(request, get_object_or_404(SectionPage.objects.live(), slug=slug))
+
+
+def _author(request, author):
+    return {
+        "slug": author.slug,
+        "name": author.title,
+        "job_title": author.job_title,
+        "url": absolute(author.get_url(request)),
+        "bio_html": absolute_html(expand_db_html(author.bio)) if author.bio else "",
+        "feed": absolute(f"/feeds/authors/{author.slug}/json/"),
+    }
+
+
+@api.get(
+    "/authors",
+    response=schemas.answers(schemas.AuthorList),
+    summary="Authors with a public page, by name",
+    tags=["authors"],
+)
+def list_authors(request, query: Query[PageQuery]):
+    page, meta = _paginate(request, AuthorPage.objects.live().public().order_by("title", "pk"), query)
+    return {**meta, "results": [_author(request, author) for author in page.object_list]}
+
+
+@api.get("/authors/{slug}", response=schemas.answers(schemas.Author), tags=["authors"])
+def get_author(request, slug: str):
+    return _author(request, get_object_or_404(AuthorPage.objects.live().public(), slug=slug))

@@ -1,0 +1,91 @@
+"""What the read API says about each thing: an allowlist of public fields.
+Nothing else leaves the site (no emails, no drafts, no addresses, no
+revision or owner data), because nothing else is named here."""
+
+from datetime import datetime
+from uuid import UUID
+
+from ninja import Schema
+
+
+class Link(Schema):
+    slug: str
+    name: str
+    url: str
+
+
+class Image(Schema):
+    url: str
+    alt: str
+    width: int
+    height: int
+
+
+class Section(Schema):
+    slug: str
+    title: str
+    url: str
+    introduction: str
+    feed: str
+
+
+class Author(Schema):
+    slug: str
+    name: str
+    job_title: str
+    url: str
+    bio_html: str
+    feed: str
+
+
+class ArticleSummary(Schema):
+    id: int
+    uuid: UUID  # stays the same when the story's address changes
+    url: str
+    headline: str
+    standfirst: str
+    dateline: str
+    first_published_at: datetime
+    last_published_at: datetime
+    section: Link | None
+    also_in: list[Link]
+    authors: list[Link]
+    tags: list[Link]
+    image: Image | None
+
+
+class Article(ArticleSummary):
+    body_html: str
+
+
+class Page(Schema):
+    count: int
+    page: int
+    pages: int
+    next: str | None
+    previous: str | None
+
+
+class ArticleList(Page):
+    results: list[ArticleSummary]
+
+
+class SectionList(Schema):
+    results: list[Section]
+
+
+class AuthorList(Page):
+    results: list[Author]
+
+
+class Problem(Schema):
+    detail: str
+
+
+class InvalidRequest(Schema):
+    detail: list[dict]  # one entry per invalid parameter, as pydantic reports it
+
+
+def answers(ok, *, gone=False):
+    """The documented answers of a route: `ok` on success, or a problem."""
+    return {200: ok, 404: Problem, 422: InvalidRequest, 429: Problem} | ({410: Problem} if gone else {})

@@ -1,0 +1,180 @@
+"""What a page tells search engines, feed readers and link previews about
+itself: canonical address, description, Open Graph and Twitter card tags,
+feeds, and schema.org JSON-LD (NewsArticle, BreadcrumbList, WebSite)."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.utils import timezone
+from wagtail.models import Site
+
+from dateline.articles.models import ArticlePage, AuthorPage, HomePage, SectionPage
+from dateline.articles.navigation import Navigation
+from dateline.core.links import absolute
+from dateline.newsroom.models import BrandingSettings
+
+SHARE_IMAGE_FILTER = "fill-1200x630|format-jpeg"
+LOGO_FILTER = "height-60|format-png"
+
+
+@dataclass
+class Feed:
+    title: str
+    url: str
+    media_type: str
+
+
+@dataclass
+class Metadata:
+    canonical: str
+    title: str
+    description: str
+    site_name: str
+    og_type: str = "website"
+    image: str = ""
+    image_alt: str = ""
+    published: str = ""
+    modified: str = ""
+    section: str = ""
+    tags: list = field(default_factory=list)
+    feeds: list = field(default_factory=list)
+    structured_data: list = field(default_factory=list)
+
+
+def _iso(moment):
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+
+
+FEED_FORMATS = [
+    ("RSS", "rss", "application/rss+xml"),
+    ("Atom", "atom", "application/atom+xml"),
+    ("JSON Feed", "json", "application/feed+json"),
+]
+
+
+def _feeds(prefix, title):
+    """The three formats of the feed at `prefix` (/feeds/, /feeds/sections/<slug>/...)."""
+    return [Feed(f"{title} ({name})", f"{prefix}{kind}/", media_type) for name, kind, media_type in FEED_FORMATS]
+
+
+def _publisher(site_name, branding):
+    logo = (
+        branding.logo.get_rendition(LOGO_FILTER).url if branding and branding.logo else static("dateline/img/logo.png")
+    )
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": site_name,
+        "url": absolute("/"),
+        "logo": {"@type": "ImageObject", "url": absolute(logo)},
+    }
+
+
+def _breadcrumbs(trail):
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": absolute(url)}
+            for position, (name, url) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def page_metadata(request, page, context):
+    """The metadata of a page, from what its context already holds."""
+    site = Site.find_for_request(request)
+    site_name = site.site_name if site and site.site_name else "Dateline"
+    branding = BrandingSettings.for_request(request) if site else None
+    title = page.seo_title or page.title
+    meta = Metadata(
+        canonical=absolute(request.path),
+        title=title,
+        description=page.search_description or "",
+        site_name=site_name,
+        feeds=_feeds("/feeds/", site_name),
+    )
+    home = ("Home", "/")
+    specific = page.specific if hasattr(page, "specific") else page
+    if isinstance(specific, ArticlePage):
+        _article(meta, request, specific, context, site_name, branding, home)
+    elif isinstance(specific, SectionPage):
+        meta.description = meta.description or specific.introduction or f"The latest {specific.title} stories."
+        meta.feeds += _feeds(f"/feeds/sections/{specific.slug}/", specific.title)
+        meta.structured_data.append(_breadcrumbs([home, (specific.title, request.path)]))
+    elif isinstance(specific, AuthorPage):
+        meta.og_type = "profile"
+        meta.description = meta.description or specific.job_title or f"Stories by {specific.title}."
+        meta.feeds += _feeds(f"/feeds/authors/{specific.slug}/", specific.title)
+    elif isinstance(specific, HomePage):
+        meta.description = meta.description or (branding.tagline if branding else "")
+        tag = context.get("tag")
+        if tag is not None:
+            meta.feeds += _feeds(f"/feeds/tags/{tag.slug}/", f"Stories tagged “{tag.name}”")
+        else:
+            meta.structured_data.append(
+                {
+                    "@context": "https://schema.org",
+                    "@type": "WebSite",
+                    "name": site_name,
+                    "url": absolute("/"),
+                    "inLanguage": settings.LANGUAGE_CODE,
+                    "potentialAction": {
+                        "@type": "SearchAction",
+                        "target": {"@type": "EntryPoint", "urlTemplate": absolute("/search/?q={search_term_string}")},
+                        "query-input": "required name=search_term_string",
+                    },
+                }
+            )
+    meta.description = meta.description or site_name
+    return meta
+
+
+def _given(context, key, otherwise):
+    return context[key] if key in context else otherwise()
+
+
+def _article(meta, request, article, context, site_name, branding, home):
+    # The page's own context has these already (evaluated once, shared with
+    # the template); they are looked up only when rendered without it.
+    section = _given(context, "section", lambda: Navigation.for_request(request).section_of(article))
+    bylines = list(_given(context, "bylines", lambda: article.bylines.select_related("author")))
+    tags = list(_given(context, "article_tags", article.tags.all))
+    other_sections = list(_given(context, "other_sections", list))
+    meta.og_type = "article"
+    meta.description = meta.description or article.summary
+    meta.published = _iso(article.first_published_at)
+    meta.modified = _iso(article.last_published_at)
+    meta.section = section.title if section else ""
+    meta.tags = [tag.name for tag in tags]
+    image = article.hero_image.get_rendition(SHARE_IMAGE_FILTER) if article.hero_image else None
+    if image:
+        meta.image, meta.image_alt = absolute(image.url), article.hero_alt
+    publisher = _publisher(meta.site_name, branding)
+    sections = [section.title] if section else []
+    sections += [other.title for other in other_sections]
+    meta.structured_data.append(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": article.title[:110],
+            "description": meta.description,
+            "datePublished": meta.published,
+            "dateModified": meta.modified,
+            "author": [
+                {"@type": "Person", "name": byline.author.title, "url": absolute(byline.author.get_url(request))}
+                for byline in bylines
+            ],
+            "publisher": publisher,
+            "image": [meta.image] if meta.image else [publisher["logo"]["url"]],
+            "mainEntityOfPage": {"@type": "WebPage", "@id": meta.canonical},
+            "articleSection": sections,
+            "keywords": meta.tags,
+            "inLanguage": settings.LANGUAGE_CODE,
+        }
+    )
+    trail = [home]
+    if section:
+        trail.append((section.title, section.get_url(request)))
+    trail.append((article.title, request.path))
+    meta.structured_data.append(_breadcrumbs(trail))

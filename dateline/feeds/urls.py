@@ -1,0 +1,22 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path, re_path
+
+from dateline.feeds import feeds, views
+from dateline.feeds.sitemaps import SITEMAPS
+
+KIND = r"(?P<kind>rss|atom|json)"
+
+urlpatterns = [
+    re_path(rf"^feeds/{KIND}/$", views.feed_view(feeds.LatestArticlesFeed), name="feed"),
+    re_path(
+        rf"^feeds/sections/(?P<slug>[-\w]+)/{KIND}/$", views.feed_view(feeds.SectionArticlesFeed), name="section_feed"
+    ),
+    re_path(rf"^feeds/tags/(?P<slug>[^/]+)/{KIND}/$", views.feed_view(feeds.TagArticlesFeed), name="tag_feed"),
+    re_path(
+        rf"^feeds/authors/(?P<slug>[-\w]+)/{KIND}/$", views.feed_view(feeds.AuthorArticlesFeed), name="author_feed"
+    ),
+    path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
+    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("news-sitemap.xml", views.news_sitemap, name="news_sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+]
