@@ -285,12 +285,24 @@ class ProductionServer:
         self.base = f"http://127.0.0.1:{port}"
         self.process = None
 
-    def dateline(self, *args):
+    def dateline(self, *args, timeout=600):
         import subprocess
         import sys
 
         command = [str(Path(sys.executable).parent / "dateline"), *args]
-        return subprocess.run(command, env=self.environment, capture_output=True, text=True, timeout=600, check=True)
+        return subprocess.run(
+            command, env=self.environment, capture_output=True, text=True, timeout=timeout, check=True
+        )
+
+    def run_python(self, *args, timeout=600):
+        """This interpreter, with the site's environment: for probes that must run on its database."""
+        import subprocess
+        import sys
+
+        command = [sys.executable, *args]
+        return subprocess.run(
+            command, env=self.environment, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=True
+        )
 
     def start(self):
         import subprocess
@@ -319,7 +331,9 @@ class ProductionServer:
         import signal
         import subprocess
 
-        if self.process and self.process.poll() is None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=30)
@@ -340,15 +354,17 @@ class ProductionServer:
             return db.execute(query, params).fetchall()
 
 
-@pytest.fixture(scope="module")
-def production_server(tmp_path_factory):
-    """A real server on loopback, on the database kind the suite runs on."""
+def _site_of_its_own(tmp_path_factory, name, *, prepare=True):
+    """A home folder and database for `dateline` commands, of the same kind as
+    the suite's (an SQLite file, or a fresh PostgreSQL database), set up with
+    the demo content unless `prepare` is false. Yields a ProductionServer,
+    not yet started."""
     import secrets
     import socket
 
     from django.conf import settings
 
-    home = tmp_path_factory.mktemp("server")
+    home = tmp_path_factory.mktemp(name)
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith("DATELINE_") and key != "DATABASE_URL"
     }
@@ -366,7 +382,7 @@ def production_server(tmp_path_factory):
     if database["ENGINE"] == "django.db.backends.postgresql":
         import psycopg
 
-        created = f"dateline_server_{secrets.token_hex(4)}"
+        created = f"dateline_{name}_{secrets.token_hex(4)}"
         admin_url = f"postgresql://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}/{database['NAME']}"
         with psycopg.connect(admin_url, autocommit=True) as db:
             db.execute(f'CREATE DATABASE "{created}"')
@@ -375,11 +391,69 @@ def production_server(tmp_path_factory):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = ProductionServer(home, environment, port)
-    server.dateline("setup")
-    server.dateline("load-demo")
-    server.start()
+    if prepare:
+        server.dateline("setup")
+        server.dateline("load-demo")
     yield server
     server.stop()
     if created:
         with psycopg.connect(admin_url, autocommit=True) as db:
             db.execute(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def production_server(tmp_path_factory):
+    """A real server on loopback, on the database kind the suite runs on."""
+    for server in _site_of_its_own(tmp_path_factory, "server"):
+        yield server.start()
+
+
+LARGE_ARCHIVE = 100_000
+
+
+def _uses_large_archive(item):
+    return "large_archive" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
+def pytest_collection_modifyitems(session, config, items):
+    """Tests on the 100,000-article site run last: it is built in the
+    background meanwhile (see _large_archive_build)."""
+    items.sort(key=_uses_large_archive)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _large_archive_build(request, tmp_path_factory):
+    """Starts building the demo site plus 100,000 synthetic articles, once
+    per run and only if a collected test needs it, in a process of its own
+    on a database of its own, so the rest of the suite runs meanwhile on the
+    machine's other core."""
+    if not any(_uses_large_archive(item) for item in request.session.items):
+        yield None
+        return
+    import subprocess
+    import sys
+
+    for site in _site_of_its_own(tmp_path_factory, "archive", prepare=False):
+        dateline = Path(sys.executable).parent / "dateline"
+        steps = f"{dateline} setup && {dateline} load-demo && {dateline} generate-articles {LARGE_ARCHIVE}"
+        log = (site.home / "build.log").open("w")
+        build = subprocess.Popen(  # noqa: S602 (our own fixed command line)
+            steps, shell=True, env=site.environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        yield site, build
+        if build.poll() is None:
+            import signal
+
+            os.killpg(build.pid, signal.SIGTERM)
+            build.wait(timeout=60)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def large_archive(_large_archive_build):
+    """The demo site plus 100,000 synthetic articles (built in the background)."""
+    site, build = _large_archive_build
+    if build.wait(timeout=1800) != 0:
+        pytest.fail(f"building the 100,000-article site failed:\n{(site.home / 'build.log').read_text()[-3000:]}")
+    return site

@@ -8,13 +8,13 @@ denylist to maintain. Here every route is a GET declared below and every
 field is named in `schemas.py`.
 """
 
-from datetime import date, datetime, time
+import time
+from datetime import date
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja import Path as PathParam
 from ninja.errors import HttpError
@@ -41,12 +41,13 @@ class ClientThrottle(BaseThrottle):
     same one search uses, rather than ninja's: it knows the proxy setup."""
 
     def allow_request(self, request):
-        limit, self.seconds = settings.DATELINE_SEARCH_RATE_LIMIT
-        return ratelimit.hit("api", client_ip(request), limit=limit, seconds=self.seconds).allowed
+        limit, seconds = settings.DATELINE_SEARCH_RATE_LIMIT
+        return ratelimit.hit("api", client_ip(request), limit=limit, seconds=seconds).allowed
 
     def wait(self):
-        seconds = getattr(self, "seconds", 60)
-        return max(1, seconds - int(timezone.now().timestamp()) % seconds)
+        """Seconds until the current window (as ratelimit counts it) ends."""
+        _, seconds = settings.DATELINE_SEARCH_RATE_LIMIT
+        return max(1, seconds - int(time.time()) % seconds)
 
 
 api = NinjaAPI(
@@ -139,10 +140,6 @@ def _article(request, article, navigation, *, body=False):
     return data
 
 
-def _moment(day, *, end=False):
-    return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
-
-
 @api.get(
     "/articles",
     response=schemas.answers(schemas.ArticleList),
@@ -157,10 +154,7 @@ def list_articles(request, filters: Query[ArticleFilters]):
         articles = articles.tagged(get_object_or_404(Tag, slug=filters.tag))
     if filters.author:
         articles = articles.by_author(get_object_or_404(AuthorPage.objects.live(), slug=filters.author))
-    if filters.since:
-        articles = articles.filter(first_published_at__gte=_moment(filters.since))
-    if filters.until:
-        articles = articles.filter(first_published_at__lte=_moment(filters.until, end=True))
+    articles = articles.first_published_between(filters.since, filters.until)
     page, meta = _paginate(request, articles.newest_first(), filters)
     navigation = Navigation.for_request(request)
     return {**meta, "results": [_article(request, article, navigation) for article in page.object_list]}
@@ -203,7 +197,7 @@ def list_sections(request):
 
 @api.get("/sections/{slug}", response=schemas.answers(schemas.Section), tags=["sections"])
 def get_section(request, slug: str):
-    return _section(request, get_object_or_404(SectionPage.objects.live(), slug=slug))
+    return _section(request, get_object_or_404(SectionPage.objects.live().public(), slug=slug))
 
 
 def _author(request, author):

@@ -240,9 +240,17 @@ class ArticlePage(RoutablePageMixin, Page):
 
     def search_text(self):
         """Everything a reader may search for, folded as queries are: the
-        headline twice (it matters most), standfirst, dateline and body."""
-        body = " ".join(self.body.stream_block.get_searchable_content(self.body))
-        return normalize(f"{self.title}\n{self.title}\n{self.standfirst}\n{self.dateline}\n{strip_tags(body)}")
+        headline twice (it matters most), standfirst, dateline and body.
+
+        Remembered for the same content, because the search backend asks
+        for each field three times per page it indexes."""
+        source = (self.title, self.standfirst, self.dateline, self.body.get_prep_value())
+        remembered = getattr(self, "_search_text", None)
+        if remembered is None or remembered[0] != source:
+            body = " ".join(self.body.stream_block.get_searchable_content(self.body))
+            text = f"{self.title}\n{self.title}\n{self.standfirst}\n{self.dateline}\n{strip_tags(body)}"
+            remembered = self._search_text = (source, normalize(text))
+        return remembered[1]
 
     @cached_property
     def summary(self):

@@ -1,6 +1,9 @@
-"""Reads of articles, shared by pages (and later feeds, sitemaps and the API)."""
+"""Reads of articles, shared by pages, feeds, sitemaps, search and the API."""
+
+from datetime import datetime, time
 
 from django.db.models import Q
+from django.utils import timezone
 from wagtail.models import PageManager, PageQuerySet
 
 
@@ -17,6 +20,16 @@ class ArticlePageQuerySet(PageQuerySet):
         """Filed under the section (its children) or listed in it as well (`also_in`)."""
         also_in = self.model.also_in.through.objects.filter(sectionpage=section).values("articlepage")
         return self.filter(Q(path__startswith=section.path, depth=section.depth + 1) | Q(pk__in=also_in))
+
+    def first_published_between(self, since=None, until=None):
+        """First published from the start of day `since` to the end of day
+        `until` (dates in the newsroom's time zone), either end optional."""
+        stories = self
+        if since:
+            stories = stories.filter(first_published_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
+        if until:
+            stories = stories.filter(first_published_at__lte=timezone.make_aware(datetime.combine(until, time.max)))
+        return stories
 
     def by_author(self, author):
         # A byline names an author once (a unique constraint), so no duplicates.

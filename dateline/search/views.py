@@ -1,15 +1,12 @@
 """/search/: ranked full-text search over published stories, with the
 words found highlighted, filters by section and date, and pages."""
 
-from datetime import datetime, time
-
 from django import forms
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET
 from wagtail.search.backends import get_search_backend
@@ -57,10 +54,6 @@ class SearchForm(forms.Form):
         return cleaned
 
 
-def _moment(day, *, end=False):
-    return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
-
-
 def search_articles(*, words, section=None, since=None, until=None):
     """Published stories matching every word, best first: those whose headline
     holds every word, then the rest, each group newest first.
@@ -75,13 +68,8 @@ def search_articles(*, words, section=None, since=None, until=None):
         in_headline &= Q(headline_key__contains=f" {word}")
     stories = ArticlePage.objects.published()
     if section is not None:
-        stories = stories.filter(path__startswith=section.path, depth=section.depth + 1) | stories.filter(
-            pk__in=ArticlePage.also_in.through.objects.filter(sectionpage=section).values("articlepage")
-        )
-    if since:
-        stories = stories.filter(first_published_at__gte=_moment(since))
-    if until:
-        stories = stories.filter(first_published_at__lte=_moment(until, end=True))
+        stories = stories.in_section(section)
+    stories = stories.first_published_between(since, until)
     headline_first = Case(When(in_headline, then=Value(0)), default=Value(1), output_field=IntegerField())
     stories = stories.order_by(headline_first.asc(), F("first_published_at").desc(), F("pk").desc())
     backend = get_search_backend()

@@ -5,6 +5,7 @@ site, so Wagtail's cached site root paths are in place) and pinned: a change
 that adds a query shows up here.
 """
 
+import json
 from io import StringIO
 
 import pytest
@@ -76,3 +77,32 @@ def test_query_counts_do_not_grow_with_the_archive(client, small_archive):
     call_command("generate_articles", 400, stdout=StringIO())
     after = {name: queries_for(client, address) for name, address in addresses(small_archive).items()}
     assert after == before
+
+
+def test_query_counts_are_the_same_at_100000_articles(large_archive):
+    """The pinned counts, measured again on a site with 100,000 more stories
+    (in a process of its own, on that site's database)."""
+    article_id, article_path = large_archive.sql(
+        "SELECT id, url_path FROM wagtailcore_page WHERE slug LIKE 'syrian-army%' ORDER BY id LIMIT 1"
+    )[0]
+    addresses = {
+        "article": "/" + article_path.split("/", 2)[2],
+        "home": "/",
+        "section": "/world-news/",
+        "section page 2": "/world-news/page/500/",
+        "tag": "/tags/synthetic-tag-1/",
+        "author": "/authors/synthetic-author-1/",
+        "feed": "/feeds/atom/",
+        "sitemap page": "/sitemap-articles.xml?p=2",
+        "news sitemap": "/news-sitemap.xml",
+        "search": "/search/?q=synthetic",
+        "api list": "/api/v1/articles?page=50",
+        "api story": f"/api/v1/articles/{article_id}",
+    }
+    measured = json.loads(
+        large_archive.run_python("-m", "dateline.articles.tests.count_queries", *addresses.values()).stdout
+    )
+    assert {name: measured[address] for name, address in addresses.items()} == {
+        name: [200, queries] for name, queries in PAGES.items()
+    }
+    assert large_archive.sql("SELECT COUNT(*) FROM articles_articlepage")[0][0] > 100_000

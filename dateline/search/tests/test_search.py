@@ -182,6 +182,8 @@ def test_normalize_folds_what_readers_expect():
     assert normalize("أإآٱا") == "ااااا"
     assert normalize("ی ک ى ئ") == "ي ك ي ي"
     assert normalize("مدينة") == "مدينه"
+    assert normalize("خانۀ") == "خانه"  # Farsi heh with yeh above
+    assert normalize("ﻷ") == "لا"  # presentation forms, as old PDFs and Word documents paste them
     assert normalize("Québec Mayādeen ÇAFÉ") == "quebec mayadeen cafe"
 
 
