@@ -232,6 +232,8 @@ class ArticlePage(RoutablePageMixin, Page):
         return self.path[: -self.steplen]
 
     def save(self, *args, **kwargs):
+        # Not a side effect: a column derived from the headline beside it,
+        # which no SQL expression can compute (see dateline.search.text).
         self.headline_key = headline_key(self.title)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "title" in update_fields:
