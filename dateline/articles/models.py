@@ -188,7 +188,7 @@ class ArticlePage(RoutablePageMixin, Page):
         index.SearchField("body"),
         index.SearchField("search_text"),
         index.FilterField("first_published_at"),
-        index.FilterField("path"),
+        index.FilterField("path"),  # path and depth: search's section filter (in_section)
         index.FilterField("depth"),
     ]
 

@@ -83,7 +83,7 @@ def test_query_counts_are_the_same_at_100000_articles(large_archive):
     """The pinned counts, measured again on a site with 100,000 more stories
     (in a process of its own, on that site's database)."""
     article_id, article_path = large_archive.sql(
-        "SELECT id, url_path FROM wagtailcore_page WHERE slug LIKE 'syrian-army%' ORDER BY id LIMIT 1"
+        "SELECT id, url_path FROM wagtailcore_page WHERE slug LIKE ? ORDER BY id LIMIT 1", ("syrian-army%",)
     )[0]
     addresses = {
         "article": "/" + article_path.split("/", 2)[2],
