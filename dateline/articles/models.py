@@ -240,6 +240,10 @@ class ArticlePage(RoutablePageMixin, Page):
             kwargs["update_fields"] = {*update_fields, "headline_key"}
         return super().save(*args, **kwargs)
 
+    def body_text(self):
+        """The story's words as plain text, without markup."""
+        return strip_tags(" ".join(self.body.stream_block.get_searchable_content(self.body)))
+
     def search_text(self):
         """Everything a reader may search for, folded as queries are: the
         headline twice (it matters most), standfirst, dateline and body.
@@ -249,8 +253,7 @@ class ArticlePage(RoutablePageMixin, Page):
         source = (self.title, self.standfirst, self.dateline, self.body.get_prep_value())
         remembered = getattr(self, "_search_text", None)
         if remembered is None or remembered[0] != source:
-            body = " ".join(self.body.stream_block.get_searchable_content(self.body))
-            text = f"{self.title}\n{self.title}\n{self.standfirst}\n{self.dateline}\n{strip_tags(body)}"
+            text = f"{self.title}\n{self.title}\n{self.standfirst}\n{self.dateline}\n{self.body_text()}"
             remembered = self._search_text = (source, normalize(text))
         return remembered[1]
 

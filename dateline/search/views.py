@@ -7,7 +7,6 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET
 from wagtail.search.backends import get_search_backend
 
@@ -120,8 +119,7 @@ def _filters(form):
 
 
 def _readable_text(article):
-    body = " ".join(article.body.stream_block.get_searchable_content(article.body))
-    return " ".join(f"{article.standfirst} {strip_tags(body)}".split())
+    return " ".join(f"{article.standfirst} {article.body_text()}".split())
 
 
 def _query_string(request):
