@@ -60,10 +60,14 @@ def _browser_before_database(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache, whichever backend CACHE_URL picks."""
+    """Each test starts with an empty cache, whichever backend CACHE_URL
+    picks, and an empty page cache (stored pages and their clock)."""
     from django.core.cache import cache
 
+    from dateline.pagecache.store import page_store
+
     cache.clear()
+    page_store().clear()
     yield
 
 

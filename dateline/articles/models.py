@@ -28,6 +28,8 @@ from dateline.articles.pagination import paginate
 from dateline.articles.querysets import ArticlePageManager
 from dateline.comments.selectors import comments_context
 from dateline.core.blocks import ArticleBodyBlock
+from dateline.pagecache import depends_on
+from dateline.pagecache import tags as pagecache_tags
 from dateline.search.text import headline_key, normalize
 
 # Page 1 of a listing lives only at the listing's own address, so /page/1/
@@ -63,17 +65,23 @@ class HomePage(RoutablePageMixin, Page):
 
     latest_count = 20
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    @path("", name="front_page")
+    def front_page(self, request):
         articles = ArticlePage.objects.published().descendant_of(self).newest_first()
         lead = self.lead_article if self.lead_article_id else None
         if lead is None or not lead.live:
             lead = articles.first()
-        context["lead_article"] = lead
         if lead is not None:
             articles = articles.exclude(pk=lead.pk)
-        context["latest_articles"] = articles[: self.latest_count]
-        return context
+        latest = list(articles[: self.latest_count])
+        depends_on(
+            request,
+            pagecache_tags.page(self.pk),
+            pagecache_tags.LATEST,
+            *pagecache_tags.pages([lead] if lead else []),
+            *pagecache_tags.pages(latest),
+        )
+        return self.render(request, context_overrides={"lead_article": lead, "latest_articles": latest})
 
     @path("tags/<str:tag_slug>/", name="tag")
     @re_path(rf"^tags/(?P<tag_slug>[^/]+)/page/(?P<page_number>{LATER_PAGE})/$", name="tag_page")
@@ -82,6 +90,12 @@ class HomePage(RoutablePageMixin, Page):
         articles = ArticlePage.objects.published().descendant_of(self).tagged(tag).newest_first()
         page_url = self.reverse_subpage("tag", kwargs={"tag_slug": tag.slug})
         listing = paginate(articles, page_number, base_url=self.get_url(request) + page_url)
+        depends_on(
+            request,
+            pagecache_tags.tag(tag.pk),
+            pagecache_tags.tag_listing(tag.pk),
+            *pagecache_tags.pages(listing.page.object_list),
+        )
         return self.render(
             request,
             template="articles/tag_page.html",
@@ -113,6 +127,12 @@ class SectionPage(RoutablePageMixin, Page):
     def listing(self, request, page_number=1):
         articles = ArticlePage.objects.published().in_section(self).newest_first()
         listing = paginate(articles, page_number, base_url=self.get_url(request))
+        depends_on(
+            request,
+            pagecache_tags.page(self.pk),
+            pagecache_tags.section_listing(self.pk),
+            *pagecache_tags.pages(listing.page.object_list),
+        )
         return self.render(request, context_overrides={"listing": listing, "section": self})
 
 
@@ -217,14 +237,31 @@ class ArticlePage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["section"] = Navigation.for_request(request).section_of(self)
-        context["bylines"] = self.bylines.select_related("author")
+        context["section"] = section = Navigation.for_request(request).section_of(self)
+        context["bylines"] = bylines = list(self.bylines.select_related("author"))
         context["other_sections"] = self.also_in.live().exclude(path=self.primary_section_path)
-        context["article_tags"] = self.tags.all()
-        context["related_articles"] = (
+        context["article_tags"] = article_tags = list(self.tags.all())
+        context["related_articles"] = related = list(
             ArticlePage.objects.published().sibling_of(self, inclusive=False).newest_first()[: self.related_count]
         )
+        depends_on(
+            request,
+            pagecache_tags.page(self.pk),
+            *([pagecache_tags.section_listing(section.pk)] if section else []),
+            *pagecache_tags.pages(related),
+            *pagecache_tags.pages(byline.author for byline in bylines),
+            *(pagecache_tags.tag(tag.pk) for tag in article_tags),
+            *(pagecache_tags.image(pk) for pk in self.image_ids()),
+        )
         return context
+
+    def image_ids(self):
+        """The images the story shows: its hero and any in its body."""
+        ids = [self.hero_image_id] if self.hero_image_id else []
+        for block in self.body:
+            if block.block_type == "image" and block.value["image"]:
+                ids.append(block.value["image"].pk)
+        return ids
 
     @property
     def primary_section_path(self):
@@ -303,6 +340,7 @@ class AuthorIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["authors"] = AuthorPage.objects.live().child_of(self).order_by("title")
+        depends_on(request, pagecache_tags.page(self.pk), pagecache_tags.AUTHORS)
         return context
 
 
@@ -339,4 +377,11 @@ class AuthorPage(RoutablePageMixin, Page):
     def listing(self, request, page_number=1):
         articles = ArticlePage.objects.published().by_author(self).newest_first()
         listing = paginate(articles, page_number, base_url=self.get_url(request))
+        depends_on(
+            request,
+            pagecache_tags.page(self.pk),
+            pagecache_tags.author_listing(self.pk),
+            *pagecache_tags.pages(listing.page.object_list),
+            *([pagecache_tags.image(self.photo_id)] if self.photo_id else []),
+        )
         return self.render(request, context_overrides={"listing": listing})

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 
 from wagtail.models import Site
 
+from dateline.pagecache import depends_on
+from dateline.pagecache import tags as pagecache_tags
+
 
 def tag_url(tag, home_url="/"):
     """The address of the home page's listing of a tag (HomePage.tag)."""
@@ -38,6 +41,7 @@ class Navigation:
         """Built once per request, whatever asks for it."""
         if not hasattr(request, "_dateline_navigation"):
             request._dateline_navigation = cls(sections=cls._load_sections(request))
+            depends_on(request, pagecache_tags.NAV)
         return request._dateline_navigation
 
     @staticmethod

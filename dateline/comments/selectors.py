@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from dateline.comments.forms import CommentForm
 from dateline.comments.models import Comment, CommentPolicy
+from dateline.pagecache import depends_on, expires_at
+from dateline.pagecache import tags as pagecache_tags
 
 MAX_NESTING = 5  # levels shown nested; deeper replies line up under the fifth
 OWN_COMMENT_SALT = "dateline.comments.own"
@@ -123,6 +125,9 @@ def comments_context(request, article, *, page_number=1, form=None):
     reply_to = request.GET.get("replytocom")
     reply_to = visible.filter(pk=reply_to).first() if reply_to and reply_to.isdigit() else None
     closes_at = policy.closes_at(article)
+    depends_on(request, pagecache_tags.comments(article.pk))
+    if closes_at is not None and closes_at > timezone.now():
+        expires_at(request, closes_at)  # the form closes by the clock
     return {
         "comment_threads": _build_tree(comments, roots, own),
         "comment_page": page,

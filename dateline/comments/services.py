@@ -9,9 +9,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from dateline import pagecache
 from dateline.comments.models import Approval, Comment
 from dateline.comments.spam import StoredFilter, comment_text
 from dateline.core import ratelimit
+from dateline.pagecache import tags as pagecache_tags
 
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
@@ -289,6 +291,8 @@ def commenter_erase(*, email):
                     submission_key=None,
                     erased_at=timezone.now(),
                 )
+                # An update sends no signal: refresh the pages that showed it here.
+                pagecache.purge(pagecache_tags.comments(comment.article_id))
                 report.tombstoned += 1
             else:
                 comment.delete()

@@ -3,6 +3,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from dateline.pagecache import depends_on
+from dateline.pagecache import tags as pagecache_tags
+
 
 class StandardPage(Page):
     """A page of information about the site: privacy, about us, contact."""
@@ -15,3 +18,7 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = "information page"
+
+    def get_context(self, request, *args, **kwargs):
+        depends_on(request, pagecache_tags.page(self.pk))
+        return super().get_context(request, *args, **kwargs)

@@ -15,6 +15,8 @@ from dateline.articles.navigation import tag_url
 from dateline.articles.syndication import full_body_html
 from dateline.core.links import absolute
 from dateline.feeds.generators import FORMATS
+from dateline.pagecache import depends_on
+from dateline.pagecache import tags as pagecache_tags
 
 LIMIT = 50
 ENCLOSURE_FILTER = "width-1200|format-jpeg"
@@ -47,8 +49,12 @@ class LatestArticlesFeed(Feed):
 
     # The feed.
 
+    def scope_tags(self, obj):
+        """The page cache's name for which stories the feed holds."""
+        return [pagecache_tags.LATEST]
+
     def items(self, obj):
-        return list(
+        items = list(
             self.articles(obj)
             .newest_first()
             .select_related("hero_image")
@@ -56,6 +62,16 @@ class LatestArticlesFeed(Feed):
                 Prefetch("bylines", queryset=ArticleByline.objects.select_related("author")), "tagged_items__tag"
             )[:LIMIT]
         )
+        depends_on(
+            self.request,
+            pagecache_tags.NAV,  # section names are categories
+            *self.scope_tags(obj),
+            *pagecache_tags.pages(items),
+            *(pagecache_tags.page(byline.author_id) for item in items for byline in item.bylines.all()),
+            *(pagecache_tags.tag(tagged.tag_id) for item in items for tagged in item.tagged_items.all()),
+            *(pagecache_tags.image(pk) for item in items for pk in item.image_ids()),
+        )
+        return items
 
     def title(self, obj):
         site_name = self.site.site_name if self.site else "Dateline"
@@ -135,6 +151,9 @@ class SectionArticlesFeed(LatestArticlesFeed):
     def articles(self, obj):
         return super().articles(obj).in_section(obj)
 
+    def scope_tags(self, obj):
+        return [pagecache_tags.page(obj.pk), pagecache_tags.section_listing(obj.pk)]
+
     def scope_title(self, obj):
         return obj.title
 
@@ -150,6 +169,9 @@ class TagArticlesFeed(LatestArticlesFeed):
     def articles(self, obj):
         return super().articles(obj).tagged(obj)
 
+    def scope_tags(self, obj):
+        return [pagecache_tags.tag(obj.pk), pagecache_tags.tag_listing(obj.pk)]
+
     def scope_title(self, obj):
         return f"Stories tagged “{obj.name}”"
 
@@ -164,6 +186,9 @@ class AuthorArticlesFeed(LatestArticlesFeed):
 
     def articles(self, obj):
         return super().articles(obj).by_author(obj)
+
+    def scope_tags(self, obj):
+        return [pagecache_tags.page(obj.pk), pagecache_tags.author_listing(obj.pk)]
 
     def scope_title(self, obj):
         return obj.title

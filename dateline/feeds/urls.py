@@ -1,8 +1,6 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
 from dateline.feeds import feeds, views
-from dateline.feeds.sitemaps import SITEMAPS
 
 KIND = r"(?P<kind>rss|atom|json)"
 
@@ -16,7 +14,7 @@ urlpatterns = [
         rf"^feeds/authors/(?P<slug>[-\w]+)/{KIND}/$", views.feed_view(feeds.AuthorArticlesFeed), name="author_feed"
     ),
     path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
-    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-<slug:section>.xml", views.sitemap_file, name="sitemap"),
     path("news-sitemap.xml", views.news_sitemap, name="news_sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

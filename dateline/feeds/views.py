@@ -4,7 +4,7 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.sitemaps.views import SitemapIndexItem
+from django.contrib.sitemaps.views import SitemapIndexItem, sitemap
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,6 +17,8 @@ from dateline.articles.models import ArticlePage
 from dateline.core.links import absolute
 from dateline.feeds.feeds import LIMIT
 from dateline.feeds.sitemaps import SITEMAPS
+from dateline.pagecache import depends_on
+from dateline.pagecache import tags as pagecache_tags
 
 
 def _state(request, feed_class, kind, kwargs):
@@ -68,6 +70,7 @@ def robots_txt(request):
         f"Sitemap: {absolute('/news-sitemap.xml')}",
         "",
     ]
+    depends_on(request, pagecache_tags.SITE)
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
@@ -75,6 +78,7 @@ def robots_txt(request):
 def sitemap_index(request):
     """The index of sitemaps, each file at most 50,000 addresses (?p=N for the next)."""
     entries = []
+    depends_on(request, pagecache_tags.SITEMAPS)
     for name, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
         location = absolute(reverse("sitemap", kwargs={"section": name}))
@@ -83,6 +87,13 @@ def sitemap_index(request):
         entries.append(SitemapIndexItem(location, lastmod))
         entries.extend(SitemapIndexItem(f"{location}?p={page}", lastmod) for page in range(2, pages + 1))
     return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
+
+
+@require_GET
+def sitemap_file(request, section):
+    """One file of the sitemap: Django's view, known to the page cache."""
+    depends_on(request, pagecache_tags.SITEMAPS)
+    return sitemap(request, sitemaps=SITEMAPS, section=section)
 
 
 NEWS_WINDOW = timedelta(days=2)
@@ -96,6 +107,7 @@ def news_sitemap(request):
     The window holds by the clock: the response may be kept by a cache only
     until its oldest story leaves the window."""
     now = timezone.now()
+    depends_on(request, pagecache_tags.SITEMAPS)
     stories = list(
         ArticlePage.objects.published()
         .filter(first_published_at__gt=now - NEWS_WINDOW, first_published_at__lte=now)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "dateline.feeds",
     "dateline.search",
     "dateline.api",
+    "dateline.pagecache",
     "ninja",  # the API's own documentation page, served from static files, not a CDN
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so stored pages keep every header the others add.
+    "dateline.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,6 +86,13 @@ MIDDLEWARE = [
     "dateline.articles.middleware.TakenDownMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Published pages for readers, answered before Django runs (docs/performance.md).
+DATELINE_PAGE_CACHE = env.boolean("DATELINE_PAGE_CACHE", default=True)
+# The longest a page is kept, even if nothing it shows changes.
+DATELINE_PAGE_CACHE_MAX_AGE = int(env.number("DATELINE_PAGE_CACHE_MAX_AGE", default=24 * 60 * 60))
+# Bytes of pages each worker process keeps in its own memory.
+DATELINE_PAGE_CACHE_MEMORY = int(env.number("DATELINE_PAGE_CACHE_MEMORY", default=32 * 2**20))
 
 ROOT_URLCONF = "dateline.config.urls"
 WSGI_APPLICATION = "dateline.config.wsgi.application"

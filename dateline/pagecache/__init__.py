@@ -1,0 +1,58 @@
+"""Dateline's page cache: published pages answered before Django runs, and
+refreshed exactly when something they show changes.
+
+Views opt in by saying what a page shows while they render it:
+
+    from dateline import pagecache
+    from dateline.pagecache import tags
+
+    pagecache.depends_on(request, tags.page(article.pk), tags.comments(article.pk))
+    pagecache.expires_at(request, comments_close_at)   # a change that comes with the clock
+
+A page is stored only if its view called `depends_on` (see middleware.py),
+and answered from the store by the WSGI front (front.py) until a purge of
+one of its tags (invalidation.py) or its expiry. docs/performance.md tells
+the whole design.
+"""
+
+from datetime import datetime
+
+REQUEST_ATTRIBUTE = "page_cache"
+
+
+class Dependencies:
+    """What one request's page shows, gathered while it renders."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+        self.tags = set()
+        self.expires_at = None  # seconds since the epoch
+
+    def expire_at(self, when):
+        if self.expires_at is None or when < self.expires_at:
+            self.expires_at = when
+
+
+def depends_on(request, *tags):
+    """Record that the page being rendered for `request` shows what `tags` name."""
+    dependencies = getattr(request, REQUEST_ATTRIBUTE, None)
+    if dependencies is not None:
+        dependencies.tags.update(tags)
+
+
+def expires_at(request, when):
+    """The page must not be answered from the store after `when` (a datetime)."""
+    dependencies = getattr(request, REQUEST_ATTRIBUTE, None)
+    if dependencies is not None and when is not None:
+        dependencies.expire_at(when.timestamp() if isinstance(when, datetime) else float(when))
+
+
+def purge(*tags):
+    """Refresh every stored page that shows what `tags` name, once the
+    current transaction commits (readers must not re-store the old data)."""
+    from django.db import transaction
+
+    from dateline.pagecache.store import page_store
+
+    if tags:
+        transaction.on_commit(lambda: page_store().purge(tags))

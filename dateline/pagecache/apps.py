@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PageCacheConfig(AppConfig):
+    name = "dateline.pagecache"
+    verbose_name = "Page cache"
+
+    def ready(self):
+        from dateline.pagecache import invalidation  # noqa: F401 (connects the purges to the models' signals)

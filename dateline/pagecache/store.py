@@ -1,0 +1,153 @@
+"""Where stored pages live, and which requests may be answered from them.
+
+Entries are kept in the shared cache (the disk cache, or Redis), so every
+worker process and every node can answer from a page any of them rendered,
+and in a small memory of each process for the pages it answered lately.
+"""
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.cache import caches
+
+from dateline.pagecache.clock import LocalClock, RedisClock
+
+ENTRY_PREFIX = "pagecache:entry:"
+
+
+def cache_key(environ):
+    """The key of the page a request asks for, or None when it must go to
+    Django: anything but a plain GET or HEAD of an address without a query
+    string, by a reader without a session (editors always see fresh pages)."""
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+        return None
+    if "HTTP_AUTHORIZATION" in environ:
+        return None
+    cookies = environ.get("HTTP_COOKIE")
+    if cookies and any(name in cookies for name in _PRIVATE_COOKIES):
+        return None
+    scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")
+    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    return f"{scheme}://{host.lower()}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '/')}"
+
+
+# Cookies that may change a page for the one reader who sends them.
+_PRIVATE_COOKIES = (f"{settings.SESSION_COOKIE_NAME}=", "messages=")
+
+
+class _Memory:
+    """The entries one process answered lately, least recently used out first."""
+
+    def __init__(self, limit_bytes):
+        self.limit = limit_bytes
+        self.size = 0
+        self.items = OrderedDict()  # key: (entry, validated at epoch, size)
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            item = self.items.get(key)
+            if item is not None:
+                self.items.move_to_end(key)
+            return item
+
+    def put(self, key, entry, epoch):
+        size = sum(len(body) for body in entry.bodies.values())
+        if size > self.limit // 4:
+            return
+        with self.lock:
+            old = self.items.pop(key, None)
+            if old is not None:
+                self.size -= old[2]
+            self.items[key] = (entry, epoch, size)
+            self.size += size
+            while self.size > self.limit and self.items:
+                _, (_, _, dropped) = self.items.popitem(last=False)
+                self.size -= dropped
+
+    def drop(self, key):
+        with self.lock:
+            old = self.items.pop(key, None)
+            if old is not None:
+                self.size -= old[2]
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
+            self.size = 0
+
+
+class PageStore:
+    def __init__(self):
+        self.cache = caches["default"]
+        self.clock = _clock()
+        self.memory = _Memory(settings.DATELINE_PAGE_CACHE_MEMORY)
+
+    def lookup(self, key):
+        """The stored page for `key` if it is still fresh, else None."""
+        epoch = self.clock.epoch()  # read before the versions: see clock.py
+        now = time.time()
+        remembered = self.memory.get(key)
+        if remembered is not None:
+            entry, validated_at, _ = remembered
+            if not entry.fresh_at(now):
+                self.memory.drop(key)
+                return None
+            if validated_at == epoch:
+                return entry
+        else:
+            entry = self.cache.get(_entry_key(key))
+            if entry is None or not entry.fresh_at(now):
+                return None
+        if any(version > entry.epoch for version in self.clock.versions(entry.tags)):
+            self.memory.drop(key)
+            return None
+        self.memory.put(key, entry, epoch)
+        return entry
+
+    def save(self, key, entry):
+        """Store a page unless a purge of one of its tags came after it
+        started rendering (it may hold what that purge replaced)."""
+        if any(version > entry.epoch for version in self.clock.versions(entry.tags)):
+            return False
+        timeout = max(1, int(entry.expires_at - time.time()))
+        self.cache.set(_entry_key(key), entry, timeout)
+        self.memory.drop(key)
+        return True
+
+    def purge(self, tags):
+        if tags:
+            self.clock.purge(sorted(set(tags)))
+
+    def clear(self):
+        """Forget everything (tests only)."""
+        self.memory.clear()
+        self.clock.clear()
+
+
+def _entry_key(key):
+    return ENTRY_PREFIX + hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def _clock():
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        return RedisClock(location if isinstance(location, str) else location[0])
+    return LocalClock(settings.DATELINE_HOME / "pagecache")
+
+
+_store = None
+_store_lock = threading.Lock()
+
+
+def page_store():
+    """The process's one PageStore, made on first use."""
+    global _store
+    if _store is None:
+        with _store_lock:
+            if _store is None:
+                _store = PageStore()
+    return _store

@@ -1,0 +1,93 @@
+import sys
+from io import BytesIO
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
+
+class Answer:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = {name.lower(): value for name, value in headers}
+        self.body = body
+
+    @property
+    def cache(self):
+        """ "hit" (answered by the front), "miss" (rendered and stored), or None (Django alone)."""
+        return self.headers.get("x-cache")
+
+
+class FrontClient:
+    """Requests through the WSGI application `dateline serve` runs: the page
+    cache's front, then Django. Counts the requests that reached Django."""
+
+    def __init__(self, application):
+        self.application = application
+        self.django_requests = 0
+
+    def get(self, address, method="GET", **headers):
+        parts = urlsplit(address)
+        environ = {
+            "REQUEST_METHOD": method,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": parts.path,
+            "QUERY_STRING": parts.query,
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "testserver",
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+            "wsgi.version": (1, 0),
+        }
+        environ.update({f"HTTP_{name.upper()}": value for name, value in headers.items()})
+        answer = {}
+
+        def start_response(status, response_headers, exc_info=None):
+            answer["status"] = int(status.split()[0])
+            answer["headers"] = response_headers
+
+        chunks = self.application(environ, start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        return Answer(answer["status"], answer["headers"], body)
+
+
+@pytest.fixture
+def front():
+    """The front and Django in the test's own transaction: like Django's test
+    client, a request must not close the test's database connection."""
+    from dateline.config.wsgi import application
+
+    client = FrontClient(application)
+
+    def count(**kwargs):
+        client.django_requests += 1
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    request_started.connect(count)
+    yield client
+    request_started.disconnect(count)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def purges(django_capture_on_commit_callbacks):
+    """Runs what a change does when its transaction commits (the purges)."""
+
+    def committed():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return committed
