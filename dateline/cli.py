@@ -76,9 +76,9 @@ def _unapplied_migrations():
 
 def granian_command(*, host, port, workers, threads):
     """The production server: granian, several worker processes, WSGI."""
-    from django.conf import settings
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    from django.conf import settings  # the settings module only: no apps are loaded
 
-    settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
     return [
         sys.executable,
         "-m",
@@ -137,6 +137,19 @@ def supervise(commands):
 
 
 def serve(args):
+    # Django is loaded only in a short-lived child that checks the site: this
+    # process stays running as the supervisor, and would otherwise hold a
+    # second copy of Django (about 100 MB) for nothing.
+    _in_child("_check-site")
+    commands = [granian_command(host=args.host, port=args.port, workers=args.workers, threads=args.threads)]
+    if not args.no_worker:
+        commands.append(worker_command())
+    print(f"Serving Dateline at http://{args.host}:{args.port}/ (admin at /admin/). Stop with Ctrl+C.", flush=True)
+    raise SystemExit(supervise(commands))
+
+
+def check_site():
+    """Refuse to serve an unmigrated database; collect static files if missing."""
     _django()
     pending = _unapplied_migrations()
     if pending:
@@ -145,11 +158,20 @@ def serve(args):
 
     if not (settings.STATIC_ROOT / "staticfiles.json").exists():
         _call("collectstatic", interactive=False, verbosity=0)
-    commands = [granian_command(host=args.host, port=args.port, workers=args.workers, threads=args.threads)]
-    if not args.no_worker:
-        commands.append(worker_command())
-    print(f"Serving Dateline at http://{args.host}:{args.port}/ (admin at /admin/). Stop with Ctrl+C.", flush=True)
-    raise SystemExit(supervise(commands))
+    settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+def prepare_demo():
+    prepare_site()
+    _call("load_demo", verbosity=1)
+    ensure_admin()
+
+
+def _in_child(step):
+    """Run one of the steps that need Django (HIDDEN_STEPS) in a process of its own."""
+    completed = subprocess.run([sys.executable, "-m", "dateline.cli", step])
+    if completed.returncode != 0:
+        raise SystemExit(completed.returncode)
 
 
 def worker(args):
@@ -169,9 +191,7 @@ def run_management_command(name, arguments):
 
 def demo(args):
     os.environ.setdefault("DATELINE_BASE_URL", f"http://{args.host}:{args.port}")
-    prepare_site()
-    _call("load_demo", verbosity=1)
-    ensure_admin()
+    _in_child("_prepare-demo")
     serve(args)
 
 
@@ -251,8 +271,15 @@ PASSTHROUGH = {
 }
 
 
+# Steps `serve` and `demo` run in a child process (see serve); not in --help.
+HIDDEN_STEPS = {"_check-site": check_site, "_prepare-demo": prepare_demo}
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in HIDDEN_STEPS:
+        HIDDEN_STEPS[argv[0]]()
+        return
     if argv and argv[0] in PASSTHROUGH:
         run_management_command(argv[0], argv[1:])
         return

@@ -358,13 +358,20 @@ class ProductionServer:
             return db.execute(query, params).fetchall()
 
 
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def _site_of_its_own(tmp_path_factory, name, *, prepare=True):
     """A home folder and database for `dateline` commands, of the same kind as
     the suite's (an SQLite file, or a fresh PostgreSQL database), set up with
     the demo content unless `prepare` is false. Yields a ProductionServer,
     not yet started."""
     import secrets
-    import socket
 
     from django.conf import settings
 
@@ -391,10 +398,7 @@ def _site_of_its_own(tmp_path_factory, name, *, prepare=True):
         with psycopg.connect(admin_url, autocommit=True) as db:
             db.execute(f'CREATE DATABASE "{created}"')
         environment["DATABASE_URL"] = admin_url.rsplit("/", 1)[0] + f"/{created}"
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = ProductionServer(home, environment, port)
+    server = ProductionServer(home, environment, free_port())
     if prepare:
         server.dateline("setup")
         server.dateline("load-demo")
@@ -416,7 +420,7 @@ LARGE_ARCHIVE = 100_000
 
 
 def _uses_large_archive(item):
-    return "large_archive" in getattr(item, "fixturenames", ())
+    return any(name.startswith("large_archive") for name in getattr(item, "fixturenames", ()))
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
@@ -464,3 +468,33 @@ def large_archive(_large_archive_build):
     if build.wait(timeout=1800) != 0:
         pytest.fail(f"building the 100,000-article site failed:\n{(site.home / 'build.log').read_text()[-3000:]}")
     return site
+
+
+@pytest.fixture
+def large_archive_copy(large_archive, tmp_path_factory):
+    """A copy of the 100,000-article site that a test may change, made in
+    seconds from the one built for the run: a copy of its data folder (the
+    SQLite file with it), or a PostgreSQL database cloned from its database."""
+    import secrets
+    import shutil
+
+    home = tmp_path_factory.mktemp("archive-copy")
+    shutil.copytree(
+        large_archive.home, home, dirs_exist_ok=True, ignore=shutil.ignore_patterns("cache", "pagecache", "*.log")
+    )
+    environment = {**large_archive.environment, "DATELINE_HOME": str(home)}
+    created = None
+    if "DATABASE_URL" in environment:
+        import psycopg
+
+        server_url, built = environment["DATABASE_URL"].rsplit("/", 1)
+        created = f"{built}_copy_{secrets.token_hex(3)}"
+        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as db:
+            db.execute(f'CREATE DATABASE "{created}" TEMPLATE "{built}"')
+        environment["DATABASE_URL"] = f"{server_url}/{created}"
+    copy = ProductionServer(home, environment, large_archive.port)
+    yield copy
+    copy.stop()
+    if created:
+        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')

@@ -46,9 +46,12 @@ ensure_python_env() {
 }
 
 # What the test suite drives: Debian's Chromium, Java for the Nu Html
-# Checker, and npm for vnu-jar and axe-core (package-lock.json).
+# Checker, npm for vnu-jar and axe-core (package-lock.json), nginx for the
+# scale-out test and wrk for bench/speed.py.
 ensure_test_tools() {
     local missing=()
+    [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+    command -v wrk >/dev/null 2>&1 || missing+=(wrk)
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
     command -v npm >/dev/null 2>&1 || missing+=(npm)

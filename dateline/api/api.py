@@ -24,6 +24,7 @@ from taggit.models import Tag
 from wagtail.rich_text import expand_db_html
 
 from dateline.api import schemas
+from dateline.articles import renditions
 from dateline.articles.models import ArticleByline, ArticlePage, AuthorPage, SectionPage
 from dateline.articles.navigation import Navigation, tag_url
 from dateline.articles.syndication import full_body_html
@@ -33,7 +34,6 @@ from dateline.core.links import absolute, absolute_html
 
 MAX_PAGE_SIZE = 100
 MAX_ID = 2**31 - 1  # the largest id a database column holds
-HERO_FILTER = "width-1200|format-jpeg"
 
 
 class ClientThrottle(BaseThrottle):
@@ -111,7 +111,7 @@ def _articles():
 
 def _article(request, article, navigation, *, body=False):
     section = navigation.section_of(article)
-    hero = article.hero_image.get_rendition(HERO_FILTER) if article.hero_image else None
+    hero = article.hero_image.get_rendition(renditions.WIDE_JPEG) if article.hero_image else None
     data = {
         "id": article.pk,
         "uuid": article.translation_key,

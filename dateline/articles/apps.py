@@ -5,3 +5,6 @@ class ArticlesConfig(AppConfig):
     name = "dateline.articles"
     label = "articles"
     verbose_name = "Articles"
+
+    def ready(self):
+        from dateline.articles import signals  # noqa: F401 (connects renditions to publishing)

@@ -9,12 +9,12 @@ from django.templatetags.static import static
 from django.utils import timezone
 from wagtail.models import Site
 
+from dateline.articles import renditions
 from dateline.articles.models import ArticlePage, AuthorPage, HomePage, SectionPage
 from dateline.articles.navigation import Navigation
 from dateline.core.links import absolute
 from dateline.newsroom.models import BrandingSettings
 
-SHARE_IMAGE_FILTER = "fill-1200x630|format-jpeg"
 LOGO_FILTER = "height-60|format-png"
 
 
@@ -147,7 +147,7 @@ def _article(meta, request, article, context, site_name, branding, home):
     meta.modified = _iso(article.last_published_at)
     meta.section = section.title if section else ""
     meta.tags = [tag.name for tag in tags]
-    image = article.hero_image.get_rendition(SHARE_IMAGE_FILTER) if article.hero_image else None
+    image = article.hero_image.get_rendition(renditions.SHARE_IMAGE) if article.hero_image else None
     if image:
         meta.image, meta.image_alt = absolute(image.url), article.hero_alt
     publisher = _publisher(meta.site_name, branding)

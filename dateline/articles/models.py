@@ -201,11 +201,10 @@ class ArticlePage(RoutablePageMixin, Page):
 
     # Readers search the folded text (dateline.search.text); the plain fields
     # stay indexed for the admin's own search.
+    # search_text holds the standfirst, dateline and body, folded as queries
+    # are: indexing them again unfolded would only double the index.
     search_fields = [
         *Page.search_fields,
-        index.SearchField("standfirst"),
-        index.SearchField("dateline"),
-        index.SearchField("body"),
         index.SearchField("search_text"),
         index.FilterField("first_published_at"),
         index.FilterField("path"),  # path and depth: search's section filter (in_section)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from wagtail.models import Site
 
-from dateline.pagecache import depends_on
+from dateline.pagecache import also_shows
 from dateline.pagecache import tags as pagecache_tags
 
 
@@ -41,7 +41,7 @@ class Navigation:
         """Built once per request, whatever asks for it."""
         if not hasattr(request, "_dateline_navigation"):
             request._dateline_navigation = cls(sections=cls._load_sections(request))
-            depends_on(request, pagecache_tags.NAV)
+            also_shows(request, pagecache_tags.NAV)
         return request._dateline_navigation
 
     @staticmethod

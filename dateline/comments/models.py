@@ -20,10 +20,10 @@ class CommentQuerySet(models.QuerySet):
     def on_article(self, article):
         return self.filter(article=article)
 
-    def threads_of(self, roots):
-        """The roots and every reply below them, however deep."""
-        ids = [root.pk for root in roots]
-        return self.filter(models.Q(pk__in=ids) | models.Q(thread_root_id__in=ids))
+    def threads_of(self, root_ids):
+        """The roots and every reply below them, however deep. `root_ids`
+        may be a list or a queryset of ids (a subquery)."""
+        return self.filter(models.Q(pk__in=root_ids) | models.Q(thread_root_id__in=root_ids))
 
     def by_email(self, email):
         return self.filter(email__iexact=email.strip())

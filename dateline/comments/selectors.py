@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dateline.comments.forms import CommentForm
 from dateline.comments.models import Comment, CommentPolicy
-from dateline.pagecache import depends_on, expires_at
+from dateline.pagecache import also_shows, expires_at
 from dateline.pagecache import tags as pagecache_tags
 
 MAX_NESTING = 5  # levels shown nested; deeper replies line up under the fifth
@@ -115,8 +115,12 @@ def comments_context(request, article, *, page_number=1, form=None):
         page = paginator.page(page_number)
     except EmptyPage as error:
         raise Http404("This article has no such page of comments.") from error
-    roots = list(page.object_list)
-    comments = list(visible.threads_of(roots).order_by("submitted_at", "pk")) if roots else []
+    # The page's threads and every reply in them in one query, whether the
+    # article has no comments or a thousand (the page's roots are a subquery).
+    first = (page.number - 1) * per_page
+    root_ids = paginator.object_list.values("pk")[first : first + per_page]
+    comments = list(visible.threads_of(root_ids).order_by("submitted_at", "pk"))
+    roots = [comment for comment in comments if comment.parent_id is None]
     if own is not None and own.status != Comment.Status.APPROVED:
         if own.parent_id is None and not page.has_next():
             roots.append(own)
@@ -125,7 +129,7 @@ def comments_context(request, article, *, page_number=1, form=None):
     reply_to = request.GET.get("replytocom")
     reply_to = visible.filter(pk=reply_to).first() if reply_to and reply_to.isdigit() else None
     closes_at = policy.closes_at(article)
-    depends_on(request, pagecache_tags.comments(article.pk))
+    also_shows(request, pagecache_tags.comments(article.pk))
     if closes_at is not None and closes_at > timezone.now():
         expires_at(request, closes_at)  # the form closes by the clock
     return {

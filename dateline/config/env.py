@@ -48,6 +48,17 @@ def number(name, *, default):
     return value
 
 
+def rate(name, *, default):
+    """A rate limit written "requests/seconds", e.g. "30/60" for 30 a minute."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    requests, _, seconds = raw.partition("/")
+    if not (requests.strip().isdigit() and seconds.strip().isdigit() and int(seconds) > 0):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate such as 30/60 (requests/seconds).")
+    return int(requests), int(seconds)
+
+
 def path(name, *, default):
     raw = os.environ.get(name)
     return Path(raw).expanduser().resolve() if raw else Path(default)

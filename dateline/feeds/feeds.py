@@ -10,6 +10,7 @@ from django.utils.feedgenerator import Enclosure
 from taggit.models import Tag
 from wagtail.models import Site
 
+from dateline.articles import renditions
 from dateline.articles.models import ArticleByline, ArticlePage, AuthorPage, SectionPage
 from dateline.articles.navigation import tag_url
 from dateline.articles.syndication import full_body_html
@@ -19,7 +20,6 @@ from dateline.pagecache import depends_on
 from dateline.pagecache import tags as pagecache_tags
 
 LIMIT = 50
-ENCLOSURE_FILTER = "width-1200|format-jpeg"
 
 
 class LatestArticlesFeed(Feed):
@@ -139,7 +139,7 @@ class LatestArticlesFeed(Feed):
         if not item.hero_image:
             return None
         if not hasattr(item, "_feed_hero"):
-            item._feed_hero = item.hero_image.get_rendition(ENCLOSURE_FILTER)
+            item._feed_hero = item.hero_image.get_rendition(renditions.WIDE_JPEG)
         return item._feed_hero
 
 

@@ -9,7 +9,9 @@ Views opt in by saying what a page shows while they render it:
     pagecache.depends_on(request, tags.page(article.pk), tags.comments(article.pk))
     pagecache.expires_at(request, comments_close_at)   # a change that comes with the clock
 
-A page is stored only if its view called `depends_on` (see middleware.py),
+Shared parts of pages (the menu, a comment thread) call `also_shows`, which
+records without opting in. A page is stored only if its view called
+`depends_on` (see middleware.py),
 and answered from the store by the WSGI front (front.py) until a purge of
 one of its tags (invalidation.py) or its expiry. docs/performance.md tells
 the whole design.
@@ -26,6 +28,7 @@ class Dependencies:
     def __init__(self, epoch):
         self.epoch = epoch
         self.tags = set()
+        self.storable = False  # until the view calls depends_on
         self.expires_at = None  # seconds since the epoch
 
     def expire_at(self, when):
@@ -34,7 +37,17 @@ class Dependencies:
 
 
 def depends_on(request, *tags):
-    """Record that the page being rendered for `request` shows what `tags` name."""
+    """Record that the page being rendered for `request` shows what `tags`
+    name, and let it be stored: a view calls this for its page."""
+    dependencies = getattr(request, REQUEST_ATTRIBUTE, None)
+    if dependencies is not None:
+        dependencies.tags.update(tags)
+        dependencies.storable = True
+
+
+def also_shows(request, *tags):
+    """Record what a shared part of a page shows (the menu, a comment thread)
+    without letting the page be stored: only its view may decide that."""
     dependencies = getattr(request, REQUEST_ATTRIBUTE, None)
     if dependencies is not None:
         dependencies.tags.update(tags)

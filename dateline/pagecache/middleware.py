@@ -37,7 +37,7 @@ class PageCacheMiddleware:
         dependencies = Dependencies(epoch=store.clock.epoch())
         setattr(request, REQUEST_ATTRIBUTE, dependencies)
         response = self.get_response(request)
-        if not (dependencies.tags and _storable(response)):
+        if not (dependencies.storable and _storable(response)):
             return response
         now = time.time()
         expires_at = now + settings.DATELINE_PAGE_CACHE_MAX_AGE

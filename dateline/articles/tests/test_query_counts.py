@@ -16,11 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from dateline.articles.tests.factories import ArticlePageFactory
 
 PAGES = {
-    "article": 17,
+    "article": 18,
     "home": 9,
     "section": 11,
     "section page 2": 11,
-    "tag": 12,
+    "tag": 10,
     "author": 13,
     "feed": 11,
     "sitemap page": 3,
@@ -79,14 +79,19 @@ def test_query_counts_do_not_grow_with_the_archive(client, small_archive):
     assert after == before
 
 
+def _seed_story(site):
+    article_id, article_path = site.sql(
+        "SELECT id, url_path FROM wagtailcore_page WHERE slug LIKE ? ORDER BY id LIMIT 1", ("syrian-army%",)
+    )[0]
+    return article_id, "/" + article_path.split("/", 2)[2]
+
+
 def test_query_counts_are_the_same_at_100000_articles(large_archive):
     """The pinned counts, measured again on a site with 100,000 more stories
     (in a process of its own, on that site's database)."""
-    article_id, article_path = large_archive.sql(
-        "SELECT id, url_path FROM wagtailcore_page WHERE slug LIKE ? ORDER BY id LIMIT 1", ("syrian-army%",)
-    )[0]
+    article_id, article_url = _seed_story(large_archive)
     addresses = {
-        "article": "/" + article_path.split("/", 2)[2],
+        "article": article_url,
         "home": "/",
         "section": "/world-news/",
         "section page 2": "/world-news/page/500/",
@@ -106,3 +111,38 @@ def test_query_counts_are_the_same_at_100000_articles(large_archive):
         name: [200, queries] for name, queries in PAGES.items()
     }
     assert large_archive.sql("SELECT COUNT(*) FROM articles_articlepage")[0][0] > 100_000
+
+
+THOUSAND_COMMENTS = """
+import os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.config.settings.base")
+import django
+django.setup()
+from django.utils import timezone
+from dateline.comments.models import Comment
+roots = Comment.objects.bulk_create(
+    Comment(article_id={article}, name=f"Reader {{n}}", email=f"r{{n}}@example.org", body=f"Comment {{n}}.",
+            status=Comment.Status.APPROVED, submitted_at=timezone.now())
+    for n in range(500)
+)
+Comment.objects.bulk_create(
+    Comment(article_id={article}, parent=root, thread_root=root, depth=1, name="Reply", email="reply@example.org",
+            body="A reply.", status=Comment.Status.APPROVED, submitted_at=timezone.now())
+    for root in roots
+)
+"""
+
+
+def test_a_story_with_1000_comments_costs_the_same_queries(large_archive_copy):
+    """At 100,000 stories, on a copy of the site: the seed story with 1,000
+    approved comments (500 threads of two), first and last page of threads."""
+    article_id, article_url = _seed_story(large_archive_copy)
+    large_archive_copy.run_python("-c", THOUSAND_COMMENTS.format(article=article_id))
+    last_page = f"{article_url}comments/page/10/"
+    measured = json.loads(
+        large_archive_copy.run_python("-m", "dateline.articles.tests.count_queries", article_url, last_page).stdout
+    )
+    assert measured == {article_url: [200, PAGES["article"]], last_page: [200, PAGES["article"]]}
+    assert large_archive_copy.sql("SELECT COUNT(*) FROM comments_comment WHERE article_id = ?", (article_id,)) == [
+        (1000,)
+    ]

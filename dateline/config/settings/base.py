@@ -189,7 +189,7 @@ DATELINE_COMMENT_RATE_LIMITS = {
 }
 DATELINE_COMMENT_THREADS_PER_PAGE = 50
 # Searches (and API calls) cost queries: how many one client address may make.
-DATELINE_SEARCH_RATE_LIMIT = (30, 60)  # 30 a minute
+DATELINE_SEARCH_RATE_LIMIT = env.rate("DATELINE_SEARCH_RATE_LIMIT", default=(30, 60))  # 30 a minute
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Dateline"
