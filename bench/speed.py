@@ -93,7 +93,8 @@ Comment.objects.bulk_create([
 ])
 section = article.get_parent().specific
 stories = ArticlePage.objects.published().in_section(section).count()
-print(json.dumps({{"id": article.pk, "article": article.url, "section": section.url, "last_page": max(1, -(-stories // PER_PAGE)),
+last_page = max(1, -(-stories // PER_PAGE))
+print(json.dumps({{"id": article.pk, "article": article.url, "section": section.url, "last_page": last_page,
                   "count": ArticlePage.objects.count()}}))
 """
 
@@ -146,7 +147,7 @@ def start_granian_reference(work, html):
     """bench/minimal_app.py under granian (two workers), with granian's own
     static-file path mounted on the same file."""
     folder = work / "granian"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     (folder / "article.html").write_bytes(html)
     port = free_port()
     process = subprocess.Popen(
@@ -228,6 +229,7 @@ def wrk(url, connections, duration):
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     if socket_errors:
         errors += sum(int(n) for n in socket_errors.groups())
+        print(f"    wrk: {socket_errors.group(0)}", flush=True)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": latency(50),
@@ -238,6 +240,10 @@ def wrk(url, connections, duration):
 
 def comment_posts(base, article_id):
     jobs = [reader(base, article_id, n) for n in range(COMMENT_POSTS)]
+    run = time.time_ns()  # a site reused from an earlier run refuses the same text twice
+    for _, _, form in jobs:
+        form["comment"] += f" (run {run})"
+        form["email"] = form["email"].replace("@", f"+{run}@")
     time.sleep(3.2)  # the forms' minimum age
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -298,6 +304,16 @@ def pss_megabytes(group_leader):
     return total_kb / 1024
 
 
+def stop(process):
+    """Stop a process group we started: politely, then not."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+
 def get(url):
     with urllib.request.urlopen(url, timeout=30) as response:
         return response.read()
@@ -344,12 +360,9 @@ def measure(size, args, work):
         time.sleep(3)
         pss = pss_megabytes(server.pid)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        for other in (nginx, reference):
-            if other:
-                os.killpg(other.pid, signal.SIGTERM)
-                other.wait(timeout=30)
+        for process in (server, nginx, reference):
+            if process:
+                stop(process)
     if args.keep and size == max(args.sizes) and not args.reuse:
         shutil.copytree(home, args.keep, dirs_exist_ok=True)
     return {"size": site["count"], "rows": rows, "publish_ms": delay, "stale": stale, "pss_mb": pss}

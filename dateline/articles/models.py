@@ -241,7 +241,7 @@ class ArticlePage(RoutablePageMixin, Page):
         context["other_sections"] = self.also_in.live().exclude(path=self.primary_section_path)
         context["article_tags"] = article_tags = list(self.tags.all())
         context["related_articles"] = related = list(
-            ArticlePage.objects.published().sibling_of(self, inclusive=False).newest_first()[: self.related_count]
+            ArticlePage.objects.published().sibling_of(self, inclusive=False).newest(self.related_count)
         )
         depends_on(
             request,

@@ -13,8 +13,16 @@ class ArticlePageQuerySet(PageQuerySet):
         return self.live().public()
 
     def newest_first(self):
-        # The primary key breaks ties, so pages of a listing never overlap.
-        return self.order_by("-first_published_at", "-pk")
+        # The tree path breaks ties, so pages of a listing never overlap. It is
+        # unique and, unlike the article's primary key, on the page table
+        # beside the publication time: at 100,000 stories SQLite then walks
+        # the publication-time index instead of sorting a whole section.
+        return self.order_by("-first_published_at", "-path")
+
+    def newest(self, count):
+        """The `count` newest, for a short list with no later pages: without
+        a tie-breaker the database can stop after `count` index entries."""
+        return self.order_by("-first_published_at")[:count]
 
     def in_section(self, section):
         """Filed under the section (its children) or listed in it as well (`also_in`)."""
