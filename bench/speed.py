@@ -177,13 +177,20 @@ def start_granian_reference(work, html):
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    wait_until_serving(base + "/", html, "granian (reference)")
+    return process, base + "/", base + "/static/article.html"
+
+
+def wait_until_serving(url, html, name, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         try:
-            if get(base + "/") == html:
-                return process, base + "/", base + "/static/article.html"
+            if get(url) == html:
+                return
         except OSError:
-            time.sleep(0.1)
-    raise SystemExit("granian (reference) did not start")
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"{name} did not start")
 
 
 def start_nginx(work, html):
@@ -199,14 +206,8 @@ def start_nginx(work, html):
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/article.html"
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.read() == html:
-                    return process, url
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("nginx did not start")
+    wait_until_serving(url, html, "nginx")
+    return process, url
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}

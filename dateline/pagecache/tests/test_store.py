@@ -2,6 +2,7 @@
 with the old data, a purge reaches every process, and a process answers
 pages it has validated from memory while nothing was purged."""
 
+import os
 import subprocess
 import sys
 import time
@@ -50,7 +51,7 @@ def test_a_purge_in_another_process_reaches_this_one(db):
     subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {purge}"],
         check=True,
-        env={**_environment(), "DJANGO_SETTINGS_MODULE": "dateline.config.settings.test"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "dateline.config.settings.test"},
     )
     assert store.lookup(KEY) is None
 
@@ -68,9 +69,3 @@ def test_validated_pages_are_answered_from_memory_until_the_epoch_moves(db, monk
     store.purge(["page:2"])
     assert store.lookup(KEY) is not None
     assert reads == [("page:1",)], "after any purge, the page's own tags are checked once"
-
-
-def _environment():
-    import os
-
-    return dict(os.environ)
