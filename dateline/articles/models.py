@@ -9,7 +9,9 @@ from html import unescape
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -26,10 +28,12 @@ from wagtail.search import index
 from dateline.articles.navigation import Navigation
 from dateline.articles.pagination import paginate
 from dateline.articles.querysets import ArticlePageManager
-from dateline.comments.selectors import comments_context
+from dateline.comments.selectors import comments_context, comments_summary
 from dateline.core.blocks import ArticleBodyBlock
-from dateline.pagecache import depends_on
+from dateline.pagecache import also_shows, depends_on
 from dateline.pagecache import tags as pagecache_tags
+from dateline.pagecache.fragments import fragment
+from dateline.pagecache.lookups import KnownViewRestrictionsMixin
 from dateline.search.text import headline_key, normalize
 
 # Page 1 of a listing lives only at the listing's own address, so /page/1/
@@ -43,7 +47,19 @@ SUMMARY_WORDS = 30
 RESERVED_SECTION_SLUGS = {"tags", "authors", "search", "feeds", "api", "admin", "static", "media", "comments"}
 
 
-class HomePage(RoutablePageMixin, Page):
+def _own_route(page_class, path_components):
+    """Whether pages of `page_class` answer this rest of an address with a
+    route of their own (RoutablePageMixin), with no query."""
+    if not issubclass(page_class, RoutablePageMixin):
+        return False
+    try:
+        page_class.get_resolver().resolve("/" + "/".join(path_components) + "/")
+    except Http404:
+        return False
+    return True
+
+
+class HomePage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
     """The front page: a lead story and the newest stories across sections.
 
     Also answers /tags/<slug>/, since a tag belongs to no section.
@@ -64,6 +80,30 @@ class HomePage(RoutablePageMixin, Page):
     subpage_types = ["articles.SectionPage", "articles.AuthorIndexPage", "core.StandardPage"]
 
     latest_count = 20
+
+    def route(self, request, path_components):
+        # Wagtail walks down from the home page with two queries per level
+        # (the child, then its specific page): five for a story. This finds
+        # every page the address could name in one query, on the slug index,
+        # then follows Wagtail's rules: at each level a live page's own
+        # routes (a section's /page/2/) come before a child of that name.
+        if not path_components or not self.live or _own_route(type(self), path_components):
+            return super().route(request, path_components)
+        candidates = Page.objects.filter(
+            slug__in=set(path_components),
+            path__startswith=self.path,
+            depth__lte=self.depth + len(path_components),
+        ).only("path", "depth", "slug", "live", "content_type_id")
+        children = {(page.path[: -Page.steplen], page.slug): page for page in candidates}
+        node, remaining = self, path_components
+        while remaining:
+            node = children.get((node.path, remaining[0]))
+            if node is None:
+                raise Http404
+            remaining = remaining[1:]
+            if remaining and node.live and _own_route(node.specific_class, remaining):
+                break
+        return node.specific.route(request, remaining)
 
     @path("", name="front_page")
     def front_page(self, request):
@@ -103,7 +143,7 @@ class HomePage(RoutablePageMixin, Page):
         )
 
 
-class SectionPage(RoutablePageMixin, Page):
+class SectionPage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
     """A section of the site, such as Middle East. Its place among its siblings
     is its place in the menu; untick "Show in menus" to hide it from the menu."""
 
@@ -136,7 +176,7 @@ class SectionPage(RoutablePageMixin, Page):
         return self.render(request, context_overrides={"listing": listing, "section": self})
 
 
-class ArticlePage(RoutablePageMixin, Page):
+class ArticlePage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
     """A news story. Its headline is the page title; readers' comments follow it,
     oldest thread first, with later pages of threads at <address>comments/page/N/."""
 
@@ -224,35 +264,74 @@ class ArticlePage(RoutablePageMixin, Page):
     @path("", name="story")
     @re_path(rf"^comments/page/(?P<comment_page>{LATER_PAGE})/$", name="comments_page")
     def story(self, request, comment_page=1):
-        response = self.render(
-            request, context_overrides=comments_context(request, self, page_number=int(comment_page))
-        )
+        comment_page = int(comment_page)
+
+        def comments_section():
+            context = {"page": self, **comments_context(request, self, page_number=comment_page)}
+            return render_to_string("comments/includes/comments.html", context, request)
+
         if request.GET.get("comment") or request.GET.get("replytocom"):
             # This copy shows one reader their own held comment or reply
             # form: it must never be stored by a cache, shared or private.
+            response = self.render(request, context_overrides={"comments_section": comments_section()})
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
-        return response
+            return response
+        comments = fragment(request, f"article:{self.pk}:comments:{comment_page}", comments_section)
+        return self.render(request, context_overrides={"comments_section": comments})
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["section"] = section = Navigation.for_request(request).section_of(self)
-        context["bylines"] = bylines = list(self.bylines.select_related("author"))
-        context["other_sections"] = self.also_in.live().exclude(path=self.primary_section_path)
-        context["article_tags"] = article_tags = list(self.tags.all())
-        context["related_articles"] = related = list(
-            ArticlePage.objects.published().sibling_of(self, inclusive=False).newest(self.related_count)
-        )
-        depends_on(
+        context["section"] = Navigation.for_request(request).section_of(self)
+        depends_on(request, pagecache_tags.page(self.pk))
+        # The story and its metadata are kept as rendered until something
+        # they show changes (dateline.pagecache.fragments): a new comment
+        # renders the comment count and thread again, not the story's words.
+        context["metadata"] = fragment(
             request,
-            pagecache_tags.page(self.pk),
-            *([pagecache_tags.section_listing(section.pk)] if section else []),
-            *pagecache_tags.pages(related),
-            *pagecache_tags.pages(byline.author for byline in bylines),
-            *(pagecache_tags.tag(tag.pk) for tag in article_tags),
-            *(pagecache_tags.image(pk) for pk in self.image_ids()),
+            f"article:{self.pk}:metadata:{request.path}",
+            lambda: render_to_string("includes/metadata.html", {**context, **self.surroundings(request)}, request),
+        )
+        context["story"] = fragment(
+            request,
+            f"article:{self.pk}:story",
+            lambda: render_to_string(
+                "articles/includes/story.html",
+                {**context, **self.surroundings(request), **comments_summary(request, self)},
+                request,
+            ),
         )
         return context
+
+    def surroundings(self, request):
+        """What the story shows around its words: bylines, sections, tags
+        and related stories. Loaded once per request; each call records
+        what they show for the page or fragment being rendered."""
+        loaded = getattr(request, "_dateline_surroundings", None)
+        if loaded is None or loaded[0] != self.pk:
+            section = Navigation.for_request(request).section_of(self)
+            bylines = list(self.bylines.select_related("author"))
+            article_tags = list(self.tags.all())
+            related = list(ArticlePage.objects.published().sibling_of(self, inclusive=False).newest(self.related_count))
+            surroundings = {
+                "section": section,
+                "bylines": bylines,
+                "other_sections": list(self.also_in.live().exclude(path=self.primary_section_path)),
+                "article_tags": article_tags,
+                "related_articles": related,
+            }
+            shown = [
+                pagecache_tags.NAV,
+                pagecache_tags.page(self.pk),
+                *([pagecache_tags.section_listing(section.pk)] if section else []),
+                *pagecache_tags.pages(related),
+                *pagecache_tags.pages(byline.author for byline in bylines),
+                *(pagecache_tags.tag(tag.pk) for tag in article_tags),
+                *(pagecache_tags.image(pk) for pk in self.image_ids()),
+            ]
+            loaded = request._dateline_surroundings = (self.pk, surroundings, shown)
+        also_shows(request, *loaded[2])
+        return loaded[1]
 
     def image_ids(self):
         """The images the story shows: its hero and any in its body."""
@@ -329,7 +408,7 @@ class ArticleTag(TaggedItemBase):
     content_object = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class AuthorIndexPage(Page):
+class AuthorIndexPage(KnownViewRestrictionsMixin, Page):
     """/authors/: everyone who writes for the newsroom."""
 
     parent_page_types = ["articles.HomePage"]
@@ -343,7 +422,7 @@ class AuthorIndexPage(Page):
         return context
 
 
-class AuthorPage(RoutablePageMixin, Page):
+class AuthorPage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
     """A writer's page: who they are and what they have written. The title is their name."""
 
     job_title = models.CharField(max_length=120, blank=True, help_text="e.g. “Middle East correspondent”.")

@@ -11,6 +11,7 @@ from wagtail.models import Site
 
 from dateline.pagecache import also_shows
 from dateline.pagecache import tags as pagecache_tags
+from dateline.pagecache.store import page_store
 
 
 def tag_url(tag, home_url="/"):
@@ -38,10 +39,11 @@ class Navigation:
 
     @classmethod
     def for_request(cls, request):
-        """Built once per request, whatever asks for it."""
+        """Built once per request, whatever asks for it. Every call records
+        that the menu is shown: the caller may be rendering a fragment."""
         if not hasattr(request, "_dateline_navigation"):
             request._dateline_navigation = cls(sections=cls._load_sections(request))
-            also_shows(request, pagecache_tags.NAV)
+        also_shows(request, pagecache_tags.NAV)
         return request._dateline_navigation
 
     @staticmethod
@@ -51,10 +53,15 @@ class Navigation:
         site = Site.find_for_request(request)
         if site is None:
             return []
-        # Wagtail caches the sites' root addresses, so this costs one query.
+        # Wagtail caches the sites' root addresses, and each process keeps
+        # the sections until a change to the menu: no query once loaded.
         # Sections can only be children of a home page, so every section
         # under this home's address is one of its sections.
         root_url_path = next((r.root_path for r in Site.get_site_root_paths() if r.site_id == site.pk), None)
         if root_url_path is None:
             return []
-        return list(SectionPage.objects.live().filter(url_path__startswith=root_url_path).order_by("path"))
+        return page_store().kept(
+            f"sections:{site.pk}",
+            [pagecache_tags.NAV],
+            lambda: list(SectionPage.objects.live().filter(url_path__startswith=root_url_path).order_by("path")),
+        )

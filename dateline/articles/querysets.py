@@ -6,11 +6,14 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import PageManager, PageQuerySet
 
+from dateline.pagecache.lookups import private_pages_q
+
 
 class ArticlePageQuerySet(PageQuerySet):
     def published(self):
-        """What a reader may see: live and not behind a view restriction."""
-        return self.live().public()
+        """What a reader may see: live and not behind a view restriction
+        (Wagtail's public(), from the restrictions each process keeps)."""
+        return self.live().exclude(private_pages_q())
 
     def newest_first(self):
         # The tree path breaks ties, so pages of a listing never overlap. It is

@@ -100,6 +100,20 @@ def comment_page_url(article, comment, request=None):
     return (base if page == 1 else f"{base}comments/page/{page}/") + f"#{comment.anchor}"
 
 
+def comments_summary(request, article):
+    """How many comments an article shows and whether it takes more: what
+    the story's header says of its comments."""
+    policy = CommentPolicy.for_request(request)
+    closes_at = policy.closes_at(article)
+    also_shows(request, pagecache_tags.comments(article.pk))
+    if closes_at is not None and closes_at > timezone.now():
+        expires_at(request, closes_at)
+    return {
+        "comment_count": Comment.objects.approved().on_article(article).filter(erased_at__isnull=True).count(),
+        "comments_open": policy.accepts_comments(article, now=timezone.now()),
+    }
+
+
 def comments_context(request, article, *, page_number=1, form=None):
     """Everything the comments section under an article shows."""
     policy = CommentPolicy.for_request(request)

@@ -5,9 +5,10 @@ from wagtail.search import index
 
 from dateline.pagecache import depends_on
 from dateline.pagecache import tags as pagecache_tags
+from dateline.pagecache.lookups import KnownViewRestrictionsMixin
 
 
-class StandardPage(Page):
+class StandardPage(KnownViewRestrictionsMixin, Page):
     """A page of information about the site: privacy, about us, contact."""
 
     body = RichTextField(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])

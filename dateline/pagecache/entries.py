@@ -81,6 +81,10 @@ class Entry:
     def fresh_at(self, now):
         return now < self.expires_at
 
+    @property
+    def size(self):
+        return sum(len(body) for body in self.bodies.values())
+
     def __getstate__(self):
         state = self.__dict__.copy()
         state["prepared"] = {}

@@ -3,6 +3,8 @@
 Entries are kept in the shared cache (the disk cache, or Redis), so every
 worker process and every node can answer from a page any of them rendered,
 and in a small memory of each process for the pages it answered lately.
+Rendered parts of pages (fragments.py) are kept the same way, under keys
+of their own.
 """
 
 import hashlib
@@ -16,6 +18,9 @@ from django.core.cache import caches
 from dateline.pagecache.clock import LocalClock, RedisClock
 
 ENTRY_PREFIX = "pagecache:entry:"
+# Names are few (one per site and kind of lookup); the bound only guards
+# against a flood of host names.
+KEPT_VALUES = 256
 
 
 def cache_key(environ):
@@ -55,7 +60,7 @@ class _Memory:
             return item
 
     def put(self, key, entry, epoch):
-        size = sum(len(body) for body in entry.bodies.values())
+        size = entry.size
         if size > self.limit // 4:
             return
         with self.lock:
@@ -85,6 +90,7 @@ class PageStore:
         self.cache = caches["default"]
         self.clock = _clock()
         self.memory = _Memory(settings.DATELINE_PAGE_CACHE_MEMORY)
+        self.kept_values = {}  # name: (value, epoch when loaded, epoch last checked)
 
     def lookup(self, key):
         """The stored page for `key` if it is still fresh, else None."""
@@ -122,9 +128,28 @@ class PageStore:
         if tags:
             self.clock.purge(sorted(set(tags)))
 
+    def kept(self, name, tags, load):
+        """The value `load()` returns, kept in this process's memory until a
+        purge of one of `tags`: for small lookups every render repeats (the
+        site for a host name, the sections), which no Django or Wagtail
+        cache refreshes on change. Keep only what no request alters."""
+        epoch = self.clock.epoch()  # read before loading, as for a page
+        item = self.kept_values.get(name)
+        if item is not None:
+            value, loaded_at, checked_at = item
+            if checked_at == epoch or all(version <= loaded_at for version in self.clock.versions(tags)):
+                self.kept_values[name] = (value, loaded_at, epoch)
+                return value
+        value = load()
+        if len(self.kept_values) >= KEPT_VALUES:
+            self.kept_values.clear()
+        self.kept_values[name] = (value, epoch, epoch)
+        return value
+
     def clear(self):
         """Forget everything (tests only)."""
         self.memory.clear()
+        self.kept_values.clear()
         self.clock.clear()
 
 

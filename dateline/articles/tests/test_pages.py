@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
+import time_machine
 from django.utils import timezone
 from taggit.models import Tag
 
-from dateline.articles.models import ArticlePage
 from dateline.articles.tests.factories import ArticlePageFactory, AuthorPageFactory
 
 
@@ -137,7 +137,7 @@ class TestArticlePage:
         assert response.status_code == 200
         html = response.content.decode()
         assert f'<h1 class="story__headline">{article.title}</h1>' in html
-        assert 'By\n                        <a href="/authors/staff/" rel="author">Newsroom staff</a>' in html
+        assert 'By <a href="/authors/staff/" rel="author">Newsroom staff</a>' in " ".join(html.split())
         assert "Deir Ezzur</p>" in html
         published = timezone.localtime(article.first_published_at)
         assert f'<time datetime="{published.isoformat(timespec="seconds")}">' in html
@@ -184,12 +184,16 @@ class TestArticlePage:
         titles = re.findall(r'<a href="[^"]*">([^<]*)</a></h3>', related)
         assert titles == [demo_site.article.title, made[5].title, made[4].title, made[3].title]
 
-    def test_updated_time_shows_only_when_republished_later_than_first_publication(self, client, demo_site):
+    def test_updated_time_shows_only_when_republished_later_than_first_publication(
+        self, client, demo_site, django_capture_on_commit_callbacks
+    ):
         article = demo_site.article
         assert "Updated" not in client.get(article.url).content.decode()
-        ArticlePage.objects.filter(pk=article.pk).update(
-            first_published_at=article.first_published_at - timedelta(hours=3)
-        )
+        with (
+            time_machine.travel(timezone.now() + timedelta(hours=3)),
+            django_capture_on_commit_callbacks(execute=True),  # the publish's purge
+        ):
+            article.save_revision().publish()
         assert "Updated" in text_of(client.get(article.url))
 
     def test_unpublished_article_is_gone(self, client, demo_site):

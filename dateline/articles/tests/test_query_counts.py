@@ -1,8 +1,10 @@
 """Hot pages make a fixed number of queries, however large the archive.
 
-Counts are taken in steady state (a warm-up request first, as on a running
-site, so Wagtail's cached site root paths are in place) and pinned: a change
-that adds a query shows up here.
+Each page is counted twice, after a warm-up request (as on a running site,
+so Wagtail's cached site root paths are in place): rendered from scratch,
+as after a change to the site's settings, and again with the rendered parts
+and lookups the page cache keeps. Both are pinned: a change that adds a
+query shows up here.
 """
 
 import json
@@ -10,24 +12,24 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from dateline.articles.tests.count_queries import queries_for
 from dateline.articles.tests.factories import ArticlePageFactory
 
+# (from scratch, with parts kept)
 PAGES = {
-    "article": 18,
-    "home": 9,
-    "section": 11,
-    "section page 2": 11,
-    "tag": 10,
-    "author": 13,
-    "feed": 11,
-    "sitemap page": 3,
-    "news sitemap": 3,
-    "search": 7,
-    "api list": 9,
-    "api story": 7,
+    "article": (15, 3),
+    "home": (7, 3),
+    "section": (9, 5),
+    "section page 2": (9, 5),
+    "tag": (8, 4),
+    "author": (9, 5),
+    "feed": (10, 8),
+    "sitemap page": (4, 2),
+    "news sitemap": (3, 1),
+    "search": (7, 4),
+    "api list": (9, 6),
+    "api story": (7, 4),
 }
 
 
@@ -48,12 +50,10 @@ def addresses(demo_site):
     }
 
 
-def queries_for(client, address):
-    client.get(address)  # warm-up, as on a running site
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(address)
-    assert response.status_code == 200, address
-    return len(context.captured_queries)
+def measure(client, address):
+    status, *counts = queries_for(client, address)
+    assert status == 200, address
+    return tuple(counts)
 
 
 @pytest.fixture
@@ -68,14 +68,14 @@ def small_archive(demo_site):
 
 
 def test_query_counts_are_pinned(client, small_archive):
-    measured = {name: queries_for(client, address) for name, address in addresses(small_archive).items()}
+    measured = {name: measure(client, address) for name, address in addresses(small_archive).items()}
     assert measured == PAGES
 
 
 def test_query_counts_do_not_grow_with_the_archive(client, small_archive):
-    before = {name: queries_for(client, address) for name, address in addresses(small_archive).items()}
+    before = {name: measure(client, address) for name, address in addresses(small_archive).items()}
     call_command("generate_articles", 400, stdout=StringIO())
-    after = {name: queries_for(client, address) for name, address in addresses(small_archive).items()}
+    after = {name: measure(client, address) for name, address in addresses(small_archive).items()}
     assert after == before
 
 
@@ -108,7 +108,7 @@ def test_query_counts_are_the_same_at_100000_articles(large_archive):
         large_archive.run_python("-m", "dateline.articles.tests.count_queries", *addresses.values()).stdout
     )
     assert {name: measured[address] for name, address in addresses.items()} == {
-        name: [200, queries] for name, queries in PAGES.items()
+        name: [200, *queries] for name, queries in PAGES.items()
     }
     assert large_archive.sql("SELECT COUNT(*) FROM articles_articlepage")[0][0] > 100_000
 
@@ -142,7 +142,7 @@ def test_a_story_with_1000_comments_costs_the_same_queries(large_archive_copy):
     measured = json.loads(
         large_archive_copy.run_python("-m", "dateline.articles.tests.count_queries", article_url, last_page).stdout
     )
-    assert measured == {article_url: [200, PAGES["article"]], last_page: [200, PAGES["article"]]}
+    assert measured == {article_url: [200, *PAGES["article"]], last_page: [200, *PAGES["article"]]}
     assert large_archive_copy.sql("SELECT COUNT(*) FROM comments_comment WHERE article_id = ?", (article_id,)) == [
         (1000,)
     ]

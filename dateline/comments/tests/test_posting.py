@@ -5,7 +5,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from dateline.articles.models import ArticlePage
 from dateline.comments.models import Comment
@@ -255,9 +255,11 @@ class TestClosing:
         html = client.get(article.url).content.decode()
         closes = (article.first_published_at + timedelta(days=14)).isoformat()
         assert f'data-closes-at="{closes}"' in html
-        ArticlePage.objects.filter(pk=article.pk).update(first_published_at=timezone.now() - timedelta(days=15))
-        assert "Comments are closed." in client.get(article.url).content.decode()
-        assert reader.post().status_code == 403
+        with time_machine.travel(article.first_published_at + timedelta(days=14, seconds=1)):
+            assert "Comments are closed." in client.get(article.url).content.decode()
+            response = reader.post()
+            assert response.status_code == 403
+            assert "Comments are closed on this article." in response.content.decode()
 
 
 class TestRateLimits:

@@ -2,8 +2,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dateline import pagecache
 from dateline.articles.synthetic import synthetic_articles_create
 from dateline.core.transactions import atomic_or_dry_run
+from dateline.pagecache import tags as pagecache_tags
 
 
 class Command(BaseCommand):
@@ -32,6 +34,9 @@ class Command(BaseCommand):
                 report = synthetic_articles_create(count=count, seed=seed, batch_size=batch_size, progress=progress)
             except ValueError as error:
                 raise CommandError(str(error)) from error
+            # Thousands of stories join nearly every listing, feed and
+            # sitemap at once: refresh every stored page, not listing by listing.
+            pagecache.purge(pagecache_tags.SITE)
         elapsed = time.monotonic() - started
         verb = "Generated and rolled back" if dry_run else "Generated"
         self.stdout.write(
