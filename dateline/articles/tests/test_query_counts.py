@@ -19,7 +19,7 @@ from dateline.articles.tests.factories import ArticlePageFactory
 # (from scratch, with parts kept)
 PAGES = {
     "article": (15, 3),
-    "home": (7, 3),
+    "home": (6, 2),
     "section": (9, 5),
     "section page 2": (9, 5),
     "tag": (8, 4),
