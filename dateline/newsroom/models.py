@@ -5,6 +5,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Site
+
+from dateline.pagecache.store import page_store
+from dateline.pagecache.tags import SITE
 
 
 class NewsImage(AbstractImage):
@@ -51,6 +55,20 @@ class BrandingSettings(BaseSiteSetting):
     select_related = ["logo"]
 
     panels = [FieldPanel("logo"), FieldPanel("tagline"), FieldPanel("footer_text")]
+
+    @classmethod
+    def for_request(cls, request):
+        """For the pages readers are sent: kept by each process until a
+        purge of the site's settings (a change here, or to the logo image),
+        instead of a query with the logo's columns on every page. The admin
+        edits a fresh copy (`for_site`)."""
+        attribute = cls.get_cache_attr_name()
+        if not hasattr(request, attribute):
+            site = Site.find_for_request(request)
+            if site is None:
+                return super().for_request(request)
+            setattr(request, attribute, page_store().kept(f"branding:{site.pk}", [SITE], lambda: cls.for_site(site)))
+        return getattr(request, attribute)
 
     class Meta:
         verbose_name = "branding"

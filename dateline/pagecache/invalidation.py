@@ -20,7 +20,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from dateline.articles.models import ArticleByline, ArticlePage, ArticleTag, AuthorPage
 from dateline.comments.models import Comment
-from dateline.newsroom.models import NewsImage
+from dateline.newsroom.models import BrandingSettings, NewsImage
 from dateline.pagecache import purge, tags
 from dateline.pagecache.store import page_store
 
@@ -105,7 +105,9 @@ def tag_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=NewsImage)
 @receiver(post_delete, sender=NewsImage)
 def image_changed(sender, instance, **kwargs):
-    purge(tags.image(instance.pk))
+    # A site's logo is on every page.
+    is_logo = BrandingSettings.objects.filter(logo_id=instance.pk).exists()
+    purge(tags.image(instance.pk), *([tags.SITE] if is_logo else []))
 
 
 @receiver(post_save, sender=Comment)

@@ -123,6 +123,21 @@ def test_a_site_setting_refreshes_every_page(front, purges, site):
         branding.tagline = "News from the river towns"
         branding.save()
     assert caching(front, *pages) == dict.fromkeys(pages, "miss")
+    assert b"News from the river towns" in front.get(site.elsewhere.url).body
+
+
+def test_a_change_to_the_logo_image_refreshes_every_page(front, purges, site):
+    logo = site.feature.hero_image
+    with purges():
+        branding = BrandingSettings.objects.get(site__root_page=site.home)
+        branding.logo = logo
+        branding.save()
+    pages = [site.elsewhere.url, "/", "/world-news/"]
+    warm(front, *pages)
+    with purges():
+        logo.focal_point_x, logo.focal_point_y, logo.focal_point_width, logo.focal_point_height = 10, 10, 100, 100
+        logo.save()
+    assert caching(front, *pages) == dict.fromkeys(pages, "miss")
 
 
 def test_renaming_an_author_refreshes_their_bylines(front, purges, site):
