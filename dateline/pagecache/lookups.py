@@ -1,12 +1,12 @@
 """Lookups Wagtail repeats for every page it renders, kept between requests.
 
 Before it renders a page, Wagtail asks the database which site serves the
-host name and whether the page or one of its ancestors is private: three
-queries per render, for things that change a few times a year; each
-listing asks again which pages are private. Each
-process keeps the answers (`PageStore.kept`) until a purge of the tags
-below, which every change to a site, a site setting or a view restriction
-makes (invalidation.py). Neither Django nor Wagtail caches these.
+host name and whether the page or one of its ancestors is private (three
+queries), and each listing asks again which pages are private: for things
+that change a few times a year. Each process keeps the answers
+(`PageStore.kept`) until a purge of the tags below, which every change to
+a site, the home page or a view restriction makes (invalidation.py).
+Neither Django nor Wagtail caches these.
 """
 
 import operator
