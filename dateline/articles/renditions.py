@@ -9,7 +9,7 @@ fails if a published page still makes one while a reader waits.
 
 from wagtail.images.models import Filter
 
-# {% picture %} in article_page.html and blocks/captioned_image.html.
+# {% picture %} in articles/includes/story.html and blocks/captioned_image.html.
 PICTURE = "format-{webp,jpeg} width-{480,800,1200}"
 # Open Graph and JSON-LD (metadata.py).
 SHARE_IMAGE = "fill-1200x630|format-jpeg"
