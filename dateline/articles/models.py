@@ -286,9 +286,10 @@ class ArticlePage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
         context["section"] = Navigation.for_request(request).section_of(self)
         depends_on(request, pagecache_tags.page(self.pk))
         # Each part is kept as rendered until something it shows changes
-        # (dateline.pagecache.fragments): an edit to a related story renders
-        # the story part again, not the comments or the metadata; a new
-        # comment renders the comments and the story part (its count).
+        # (dateline.pagecache.fragments): a new comment renders the comments
+        # and the story part (its count) again, not the metadata; an edit to
+        # a related story renders the story part and the metadata (which
+        # share what they load), not the comments.
         context["metadata"] = fragment(
             request,
             f"article:{self.pk}:metadata:{request.path}",
