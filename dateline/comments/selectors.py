@@ -100,14 +100,22 @@ def comment_page_url(article, comment, request=None):
     return (base if page == 1 else f"{base}comments/page/{page}/") + f"#{comment.anchor}"
 
 
+def _shows_comments(request, article, policy):
+    """Record, for the page or part being rendered, that it shows the
+    article's comments and whether they are open, which the clock may
+    change; returns when they close, or None."""
+    closes_at = policy.closes_at(article)
+    also_shows(request, pagecache_tags.comments(article.pk))
+    if closes_at is not None and closes_at > timezone.now():
+        expires_at(request, closes_at)  # the form closes by the clock
+    return closes_at
+
+
 def comments_summary(request, article):
     """How many comments an article shows and whether it takes more: what
     the story's header says of its comments."""
     policy = CommentPolicy.for_request(request)
-    closes_at = policy.closes_at(article)
-    also_shows(request, pagecache_tags.comments(article.pk))
-    if closes_at is not None and closes_at > timezone.now():
-        expires_at(request, closes_at)
+    _shows_comments(request, article, policy)
     return {
         "comment_count": Comment.objects.approved().on_article(article).filter(erased_at__isnull=True).count(),
         "comments_open": policy.accepts_comments(article, now=timezone.now()),
@@ -142,10 +150,7 @@ def comments_context(request, article, *, page_number=1, form=None):
             comments.append(own)
     reply_to = request.GET.get("replytocom")
     reply_to = visible.filter(pk=reply_to).first() if reply_to and reply_to.isdigit() else None
-    closes_at = policy.closes_at(article)
-    also_shows(request, pagecache_tags.comments(article.pk))
-    if closes_at is not None and closes_at > timezone.now():
-        expires_at(request, closes_at)  # the form closes by the clock
+    closes_at = _shows_comments(request, article, policy)
     return {
         "comment_threads": _build_tree(comments, roots, own),
         "comment_page": page,
