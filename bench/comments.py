@@ -66,7 +66,7 @@ def prepare(backend, home):
 def start(env, port, home):
     log = (home / "server.log").open("w")
     process = subprocess.Popen(
-        [DATELINE, "serve", "--port", str(port), "--no-worker"], env=env, stdout=log, stderr=subprocess.STDOUT,
+        [DATELINE, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     for _ in range(240):

@@ -290,8 +290,9 @@ def publish_delay(env, base, article_url):
 
 
 def pss_megabytes(group_leader):
-    """Proportional set size of every process in the server's process group."""
-    total_kb = 0
+    """Proportional set size of every process in the server's process group:
+    the total, and each process's share by its command line."""
+    each = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -299,10 +300,12 @@ def pss_megabytes(group_leader):
             if os.getpgid(int(entry.name)) != group_leader:
                 continue
             rollup = (entry / "smaps_rollup").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except (OSError, ProcessLookupError):
             continue
-        total_kb += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE).group(1))
-    return total_kb / 1024
+        kb = int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE).group(1))
+        each.append((command.split(" --", 1)[0].strip(), kb / 1024))
+    return sum(mb for _, mb in each), sorted(each)
 
 
 def stop(process):
@@ -359,14 +362,21 @@ def measure(size, args, work):
         rows.append({"name": "comment post (each a new reader)", "connections": 4, **posts})
         delay, stale = publish_delay(env, base, article)
         time.sleep(3)
-        pss = pss_megabytes(server.pid)
+        pss, processes = pss_megabytes(server.pid)
     finally:
         for process in (server, nginx, reference):
             if process:
                 stop(process)
     if args.keep and size == max(args.sizes) and not args.reuse:
         shutil.copytree(home, args.keep, dirs_exist_ok=True)
-    return {"size": site["count"], "rows": rows, "publish_ms": delay, "stale": stale, "pss_mb": pss}
+    return {
+        "size": site["count"],
+        "rows": rows,
+        "publish_ms": delay,
+        "stale": stale,
+        "pss_mb": pss,
+        "processes": processes,
+    }
 
 
 def table(result):
@@ -386,7 +396,8 @@ def table(result):
         "",
         f"Publish to fresh page for readers: {result['publish_ms']:.0f} ms; "
         f"stale answers begun after the publish returned: {result['stale']}.",
-        f"Server PSS at rest after the run (all processes, two workers): {result['pss_mb']:.0f} MB.",
+        f"Server PSS at rest after the run (all processes, two workers): {result['pss_mb']:.0f} MB",
+        *(f"    {mb:5.0f} MB  {command}" for command, mb in result["processes"]),
         "",
     ]
     return "\n".join(lines)

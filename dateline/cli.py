@@ -14,6 +14,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 
 SETTINGS_MODULE = "dateline.config.settings.base"
 DEFAULT_PORT = 8000
@@ -110,45 +111,85 @@ def granian_command(*, host, port, workers, threads):
     ]
 
 
-def worker_command():
-    """The background worker: moderators' digests and other queued work."""
-    return [sys.executable, "-m", "dateline.cli", "manage", "db_worker", "--backend", "background", "--interval", "5"]
+def due_work_command():
+    """One short-lived Django process that does whatever work has come due."""
+    return [sys.executable, "-m", "dateline.cli", "_run-due-work"]
 
 
-def supervise(commands):
-    """Run the commands side by side; stop them all when one ends or on a signal."""
+def due_work_watch():
+    """Asks the site's database, without loading Django, whether work is due."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    from django.conf import settings  # the settings module only: no apps are loaded
+
+    from dateline.duework import DueWorkWatch
+
+    return DueWorkWatch(settings.DATABASES["default"], interval=settings.DATELINE_DUE_WORK_INTERVAL)
+
+
+# After a run that failed, wait this long before trying again, so that a
+# task or page that always fails does not start a Django process every few
+# seconds.
+FAILED_RUN_PAUSE = 60
+
+
+def supervise(commands, *, watch=None, tick=0.5):
+    """Run the commands side by side; stop them all when one ends or on a signal.
+
+    With a `watch`, also run `due_work_command()` whenever the watch says work
+    is due, one run at a time.
+    """
     children = [subprocess.Popen(command) for command in commands]
+    run = None
+    stopping = False
 
     def stop(signum=signal.SIGTERM, frame=None):
-        for child in children:
-            if child.poll() is None:
+        nonlocal stopping
+        stopping = True
+        for child in [*children, run]:
+            if child is not None and child.poll() is None:
                 child.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    exited_pid, status = os.wait()
+    exit_code = 0
+    while not stopping:
+        ended = [child for child in children if child.poll() is not None]
+        if ended:
+            exit_code = ended[0].returncode
+            break
+        if run is not None and run.poll() is not None:
+            if run.returncode != 0:
+                print(f"The due-work run failed (exit {run.returncode}); retrying in {FAILED_RUN_PAUSE} s.", flush=True)
+                watch.postpone(FAILED_RUN_PAUSE, time.monotonic())
+            run = None
+        if watch is not None and run is None and watch.due(time.monotonic()):
+            run = subprocess.Popen(due_work_command())
+        time.sleep(tick)
     stop()
-    for child in children:
+    if watch is not None:
+        watch.close()
+    for child in [*children, run]:
+        if child is None:
+            continue
         try:
             child.wait(timeout=30)
         except subprocess.TimeoutExpired:
             child.kill()
-    return os.waitstatus_to_exitcode(status)
+    return exit_code
 
 
 def serve(args):
-    # Django is loaded only in a short-lived child that checks the site: this
-    # process stays running as the supervisor, and would otherwise hold a
-    # second copy of Django (about 100 MB) for nothing.
+    # Django is loaded only in short-lived children (checking the site, doing
+    # due work): this process stays running as the supervisor, and would
+    # otherwise hold another copy of Django (about 100 MB) for nothing.
     _in_child("_check-site")
     # Fewer malloc arenas: each worker's threads would otherwise keep memory
     # of their own that is never handed back (measured in bench/speed.py).
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     commands = [granian_command(host=args.host, port=args.port, workers=args.workers, threads=args.threads)]
-    if not args.no_worker:
-        commands.append(worker_command())
+    watch = None if args.no_worker else due_work_watch()
     print(f"Serving Dateline at http://{args.host}:{args.port}/ (admin at /admin/). Stop with Ctrl+C.", flush=True)
-    raise SystemExit(supervise(commands))
+    raise SystemExit(supervise(commands, watch=watch))
 
 
 def check_site():
@@ -178,8 +219,16 @@ def _in_child(step):
 
 
 def worker(args):
+    _in_child("_check-site")
+    print("Running due work (queued tasks, scheduled publishing) as it comes. Stop with Ctrl+C.", flush=True)
+    raise SystemExit(supervise([], watch=due_work_watch()))
+
+
+def run_due_work():
+    """Publish and take down scheduled pages, then run the queued tasks that are ready."""
     _django()
-    os.execv(sys.executable, worker_command())  # noqa: S606 (the worker replaces this process, for signals)
+    _call("publish_scheduled", verbosity=0)
+    _call("db_worker", "--backend", "background", "--queue-name", "*", "--batch", "--no-startup-delay", verbosity=0)
 
 
 def run_management_command(name, arguments):
@@ -279,7 +328,7 @@ PASSTHROUGH = {
 
 
 # Steps `serve` and `demo` run in a child process (see serve); not in --help.
-HIDDEN_STEPS = {"_check-site": check_site, "_prepare-demo": prepare_demo}
+HIDDEN_STEPS = {"_check-site": check_site, "_prepare-demo": prepare_demo, "_run-due-work": run_due_work}
 
 
 def main(argv=None):

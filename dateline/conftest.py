@@ -315,7 +315,8 @@ class ProductionServer:
         import urllib.request
 
         self.log = (self.home / "server.log").open("w")
-        command = [str(Path(sys.executable).parent / "dateline"), "serve", "--port", str(self.port), "--no-worker"]
+        # As a newcomer runs it: the supervisor also watches for due work.
+        command = [str(Path(sys.executable).parent / "dateline"), "serve", "--port", str(self.port)]
         self.process = subprocess.Popen(
             command, env=self.environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
         )

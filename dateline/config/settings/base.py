@@ -178,11 +178,14 @@ LOGGING = {
 
 # Background work. Wagtail's own small tasks (reference index, image focal
 # points) run in the request as before; Dateline's (moderators' email
-# digests) go to a database queue that `dateline serve` runs a worker for.
+# digests) go to a database queue. `dateline serve` checks every
+# DATELINE_DUE_WORK_INTERVAL seconds for queued tasks and scheduled publishing
+# whose time has come, and runs them in a short-lived process (dateline/duework.py).
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
+DATELINE_DUE_WORK_INTERVAL = env.number("DATELINE_DUE_WORK_INTERVAL", default=5)
 
 # Reader comments: how many a client address and an email address may post.
 DATELINE_COMMENT_RATE_LIMITS = {

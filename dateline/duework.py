@@ -1,0 +1,120 @@
+"""Finding work that has come due, without loading Django.
+
+Two kinds of work wait for a time rather than for a reader: queued tasks
+(moderators' digests, on django-tasks' database backend) and scheduled
+publishing (Wagtail's go-live and expiry times). Both are rare. A resident
+`db_worker` would hold a whole Django and Wagtail in memory (about 100 MB of
+the server's 300) only to wait for them, so `dateline serve` asks the
+database one cheap question every few seconds from its supervisor process,
+and starts a short-lived Django process (`dateline _run-due-work`) only when
+the answer is yes.
+
+The question reads three tables that belong to django-tasks-db and Wagtail;
+dateline/config/tests/test_duework.py checks it against their models, on
+SQLite and on PostgreSQL, so an upgrade that renames a column fails a test.
+"""
+
+import datetime
+import logging
+
+logger = logging.getLogger("dateline.duework")
+
+TASK_BACKEND = "background"
+
+# django-tasks-db stores "run as soon as possible" as this date, not as NULL.
+NO_RUN_AFTER = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
+
+DUE_WORK_SQL = """
+SELECT
+    EXISTS (
+        SELECT 1 FROM django_tasks_database_dbtaskresult
+        WHERE status = 'READY' AND backend_name = {p}
+          AND (run_after = {p} OR run_after <= {p})
+    )
+    OR EXISTS (SELECT 1 FROM wagtailcore_revision WHERE approved_go_live_at < {p})
+    OR EXISTS (SELECT 1 FROM wagtailcore_page WHERE live AND expire_at < {p})
+"""
+
+# Options in Django's DATABASES that are Django's own, not libpq's.
+DJANGO_ONLY_OPTIONS = {"pool", "server_side_binding", "isolation_level", "assume_role"}
+
+
+def work_is_due(connection, vendor, now):
+    """True when a queued task may run or a page is due to go live or expire.
+
+    `connection` is a DB-API connection to the site's database: "sqlite" or
+    "postgresql" as `vendor`.
+    """
+    if vendor == "sqlite":
+        # Django keeps SQLite datetimes as naive UTC text, as str() writes
+        # them (microseconds only when not zero); that text sorts as it reads.
+        def value(moment):
+            return str(moment.astimezone(datetime.UTC).replace(tzinfo=None))
+
+        sql = DUE_WORK_SQL.format(p="?")
+    else:
+
+        def value(moment):
+            return moment
+
+        sql = DUE_WORK_SQL.format(p="%s")
+    params = [TASK_BACKEND, value(NO_RUN_AFTER), value(now), value(now), value(now)]
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return bool(cursor.fetchone()[0])
+    finally:
+        cursor.close()
+
+
+def connect(database):
+    """A DB-API connection, in autocommit, from a Django DATABASES entry."""
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        import sqlite3
+
+        return sqlite3.connect(database["NAME"], timeout=5, isolation_level=None), "sqlite"
+    import psycopg
+
+    options = {key: value for key, value in database.get("OPTIONS", {}).items() if key not in DJANGO_ONLY_OPTIONS}
+    parts = {"dbname": database["NAME"], "user": database.get("USER"), "password": database.get("PASSWORD")}
+    parts |= {"host": database.get("HOST"), "port": database.get("PORT")}
+    parts = {key: value for key, value in parts.items() if value}
+    return psycopg.connect(**parts, **options, autocommit=True, connect_timeout=5), "postgresql"
+
+
+class DueWorkWatch:
+    """Asks the database whether work is due, at most once per `interval` seconds.
+
+    A failed question (the database is restarting, say) is logged and asked
+    again later on a fresh connection; it never stops the web server.
+    """
+
+    def __init__(self, database, *, interval):
+        self.database = database
+        self.interval = interval
+        self.connection = None
+        self.next_check = 0.0
+
+    def due(self, monotonic_now):
+        if monotonic_now < self.next_check:
+            return False
+        self.next_check = monotonic_now + self.interval
+        try:
+            if self.connection is None:
+                self.connection, self.vendor = connect(self.database)
+            return work_is_due(self.connection, self.vendor, datetime.datetime.now(datetime.UTC))
+        except Exception as error:  # noqa: BLE001 (sqlite3.Error, psycopg.Error, OSError: all mean "ask later")
+            logger.warning("Could not check for due work (%s); trying again in %s s.", error, self.interval)
+            self.close()
+            return False
+
+    def postpone(self, seconds, monotonic_now):
+        """Ask no earlier than `seconds` from now: after a failed run, say."""
+        self.next_check = max(self.next_check, monotonic_now + seconds)
+
+    def close(self):
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            finally:
+                self.connection = None
