@@ -83,7 +83,7 @@ def granian_command(*, host, port, workers, threads):
     return [
         sys.executable,
         "-m",
-        "granian",
+        "dateline.config.server",  # granian, with Django loaded before its workers fork
         "--interface",
         "wsgi",
         "--host",

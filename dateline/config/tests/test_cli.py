@@ -168,3 +168,33 @@ def test_serve_refuses_postgresql_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "DATELINE_SECRET_KEY is not set" in result.stderr
+
+
+def test_the_server_loads_django_before_forking_its_workers_and_leaves_nothing_open_across_the_fork(tmp_path):
+    # dateline/config/server.py imports the site once in granian's main
+    # process so the workers share it; a database connection, a thread or a
+    # cache client opened there would be shared by both workers after fork.
+    env = environment(tmp_path)
+    subprocess.run([DATELINE, "setup"], env=env, check=True, capture_output=True, timeout=300)
+    script = """
+import sys, threading
+from dateline.config.server import preload
+preload()
+from django.core.cache import caches
+from django.db import connections
+from django.template import engines
+print(all(c.connection is None for c in connections.all()))
+print(threading.active_count())
+print(len(list(caches.all(initialized_only=True))))
+print("dateline.comments.views" in sys.modules, "dateline.search.views" in sys.modules)
+print(len(engines["django"].engine.template_loaders[0].get_template_cache))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120, check=True
+    )
+    no_connection, threads, caches_open, views, templates = result.stdout.splitlines()
+    assert no_connection == "True"
+    assert threads == "1"
+    assert caches_open == "0"
+    assert views == "True True", "the workers inherit every view module"
+    assert int(templates) >= 20, "and Dateline's templates, parsed"
