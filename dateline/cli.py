@@ -275,7 +275,9 @@ def _add_server_options(parser):
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
     parser.add_argument(
-        "--no-worker", action="store_true", help="do not run the background worker (run `dateline worker` elsewhere)"
+        "--no-worker",
+        action="store_true",
+        help="leave queued tasks and scheduled publishing to `dateline worker` elsewhere",
     )
 
 
@@ -303,7 +305,7 @@ def build_parser():
     generate.add_argument("count", type=int)
     generate.add_argument("--seed", type=int, default=0, help="random seed, for repeatable text")
     generate.add_argument("--dry-run", action="store_true", help="generate, then roll back")
-    command("worker", worker, "run only the background worker (when `serve --no-worker` runs elsewhere)")
+    command("worker", worker, "only do queued tasks and scheduled publishing, as they come due")
     for name, (_, help_text) in PASSTHROUGH.items():
         # Listed for --help; main() hands these to the management command itself.
         commands.add_parser(name, help=help_text, add_help=False)
@@ -322,7 +324,7 @@ PASSTHROUGH = {
     "purge-comment-ips": ("purge_comment_ips", "delete commenters' IP addresses past the retention period"),
     "publish-scheduled": (
         "publish_scheduled",
-        "publish and take down pages whose time has come (run every minute)",
+        "publish and take down pages whose time has come (serve and worker do it by themselves)",
     ),
 }
 
