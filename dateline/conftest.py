@@ -410,10 +410,13 @@ def _site_of_its_own(tmp_path_factory, name, *, prepare=True):
             db.execute(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def production_server(tmp_path_factory):
-    """A real server on loopback, on the database kind the suite runs on."""
+    """A real server on loopback, on the database kind the suite runs on,
+    started once per run (preparing a site takes most of a minute). It checks
+    for due work every second, so tests of scheduled work wait little."""
     for server in _site_of_its_own(tmp_path_factory, "server"):
+        server.environment["DATELINE_DUE_WORK_INTERVAL"] = "1"
         yield server.start()
 
 

@@ -100,16 +100,6 @@ print(send_moderation_digest.enqueue().id)
 """
 
 
-@pytest.fixture(scope="module")
-def quick_watch_server(tmp_path_factory):
-    """`dateline serve` as a newcomer runs it, asking for due work every second."""
-    from dateline.conftest import _site_of_its_own
-
-    for server in _site_of_its_own(tmp_path_factory, "duework"):
-        server.environment["DATELINE_DUE_WORK_INTERVAL"] = "1"
-        yield server.start()
-
-
 def fetch_status(url):
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -118,9 +108,9 @@ def fetch_status(url):
         return error.code
 
 
-def test_serve_publishes_scheduled_stories_and_runs_queued_tasks_without_a_resident_worker(quick_watch_server):
-    server = quick_watch_server
-    resident = server_processes(server.process.pid)
+def test_serve_publishes_scheduled_stories_and_runs_queued_tasks_without_a_resident_worker(production_server):
+    server = production_server
+    resident = processes_at_rest(server)
     assert len(resident) == 4, resident  # the supervisor, granian and its two workers: no Django waiting for work
 
     output = server.run_python("-c", SCHEDULE_A_STORY_AND_A_TASK.format(seconds=6)).stdout.split()
@@ -140,10 +130,16 @@ def test_serve_publishes_scheduled_stories_and_runs_queued_tasks_without_a_resid
     assert published, "the story went live at its time, with no cron job"
     assert ran, "the queued task ran"
 
-    deadline = time.monotonic() + 30
-    while len(server_processes(server.process.pid)) > 4 and time.monotonic() < deadline:
+    assert len(processes_at_rest(server)) == 4, "the process that did the work has gone"
+
+
+def processes_at_rest(server, wait=30):
+    """The server's processes once no due-work run is under way (one may be,
+    for work other tests left), waiting at most `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while len(found := server_processes(server.process.pid)) > 4 and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert len(server_processes(server.process.pid)) == 4, "the process that did the work has gone"
+    return found
 
 
 def server_processes(group):
