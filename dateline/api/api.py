@@ -14,6 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja import Path as PathParam
@@ -147,6 +148,10 @@ def _article(request, article, navigation, *, body=False):
     tags=["articles"],
 )
 def list_articles(request, filters: Query[ArticleFilters]):
+    # No slug holds a NUL, and PostgreSQL refuses one in a query (a 500):
+    # such a filter names nothing, like any unknown slug.
+    if any("\x00" in (value or "") for value in (filters.section, filters.tag, filters.author)):
+        raise Http404("No such section, tag or author.")
     articles = _articles()
     if filters.section:
         articles = articles.in_section(get_object_or_404(SectionPage.objects.live(), slug=filters.section))

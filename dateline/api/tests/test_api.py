@@ -83,6 +83,7 @@ def test_pages_walk_the_whole_list_once(client, full_site):
         ("/api/v1/articles?since=yesterday", 422),
         ("/api/v1/articles?section=nowhere", 404),
         ("/api/v1/articles?tag=nothing", 404),
+        ("/api/v1/articles?section=a%00b", 404),
         ("/api/v1/articles/99999", 404),
         ("/api/v1/articles/abc", 422),
         ("/api/v1/articles/99999999999999999999", 422),
