@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from dateline.articles.tests.factories import ArticlePageFactory
 from dateline.comments.notifications import send_moderation_digest
-from dateline.duework import DueWorkWatch, work_is_due
+from dateline.duework import DUE_WORK_SQL, NO_RUN_AFTER, TASK_BACKEND, DueWorkWatch, work_is_due
 
 
 def due(at=None):
@@ -65,6 +65,25 @@ def test_a_live_page_is_due_to_come_down_at_its_expiry(demo_site):
     assert due(at=expiry + timedelta(seconds=1))
     story.unpublish()
     assert not due(at=expiry + timedelta(seconds=1))
+
+
+def test_the_question_reads_indexes_not_whole_tables(db):
+    """Asked every few seconds: at 100,000 pages a table scan took 40-260 ms."""
+    now = timezone.now()
+    sql = DUE_WORK_SQL.format(p="%s")
+    params = [TASK_BACKEND, NO_RUN_AFTER, now, now, now]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = [row[-1] for row in cursor.fetchall()]
+            scans = [step for step in plan if step.startswith("SCAN ") and step != "SCAN CONSTANT ROW"]
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a small table would be scanned anyway
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = [row[0] for row in cursor.fetchall()]
+            scans = [step for step in plan if "Seq Scan" in step]
+    assert plan
+    assert scans == [], plan
 
 
 def test_the_watch_asks_at_most_once_per_interval_and_survives_a_broken_database(tmp_path):
