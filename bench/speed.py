@@ -44,6 +44,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from comments import DATELINE, free_port, post, prepare, reader, start  # noqa: E402
 
+from dateline.cli import BACKPRESSURE_PER_THREAD  # noqa: E402
+
+THREADS = 4  # `dateline serve`'s default
 ROOT = Path(__file__).resolve().parent.parent
 COMMENTS = 100
 COMMENT_POSTS = 200
@@ -144,8 +147,9 @@ def build_site(size, work, reuse):
 
 
 def start_granian_reference(work, html):
-    """bench/minimal_app.py under granian (two workers), with granian's own
-    static-file path mounted on the same file."""
+    """bench/minimal_app.py under granian with the options `dateline serve`
+    gives it (two workers, four threads each, the same backpressure), with
+    granian's own static-file path mounted on the same file."""
     folder = work / "granian"
     folder.mkdir(parents=True)
     (folder / "article.html").write_bytes(html)
@@ -163,6 +167,10 @@ def start_granian_reference(work, html):
             str(port),
             "--workers",
             "2",
+            "--blocking-threads",
+            str(THREADS),
+            "--backpressure",
+            str(THREADS * BACKPRESSURE_PER_THREAD),
             "--no-ws",
             "--static-path-route",
             "/static",
