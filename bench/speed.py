@@ -1,9 +1,12 @@
 """Speed and scale: the production server beside nginx serving a static file.
 
     .venv/bin/python bench/speed.py [--sizes 100 100000] [--duration 10] [--keep DIR] [--reuse DIR]
+    .venv/bin/python bench/speed.py --database postgres --sizes 100
 
-For each archive size it prepares an embedded site (SQLite, disk cache)
-with the demo content, synthetic stories up to that size and 100 approved
+For each archive size it prepares an embedded site (SQLite, disk cache),
+or with --database postgres a site on the production parts (a new
+PostgreSQL database beside the test one, and Redis database 5, emptied
+first), with the demo content, synthetic stories up to that size and 100 approved
 comments under the seed story, starts `dateline serve` (granian, two worker
 processes) on loopback and measures with wrk:
 
@@ -42,11 +45,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from comments import DATELINE, free_port, post, prepare, reader, start  # noqa: E402
+from comments import DATELINE, POSTGRES, free_port, post, prepare, reader, start  # noqa: E402
 
 from dateline.cli import BACKPRESSURE_PER_THREAD  # noqa: E402
 
 THREADS = 4  # `dateline serve`'s default
+REDIS = os.environ.get("DATELINE_BENCH_REDIS", "redis://127.0.0.1:6379/5")
 ROOT = Path(__file__).resolve().parent.parent
 COMMENTS = 100
 COMMENT_POSTS = 200
@@ -126,8 +130,10 @@ def probe(env, code):
     return result.stdout.strip().splitlines()[-1]
 
 
-def build_site(size, work, reuse):
-    """An embedded site with `size` stories; returns its environment."""
+def build_site(size, work, reuse, database="sqlite"):
+    """A site with `size` stories; returns its home, its environment and
+    the PostgreSQL database made for it (None on SQLite)."""
+    postgres = None
     if reuse:
         home = Path(reuse)
         env = {k: v for k, v in os.environ.items() if not k.startswith("DATELINE_") and k != "DATABASE_URL"}
@@ -136,14 +142,19 @@ def build_site(size, work, reuse):
     else:
         home = work / f"site-{size}"
         home.mkdir()
-        env, _ = prepare("sqlite", home)
+        env, postgres = prepare(database, home)
         if size > 1:
             started = time.monotonic()
             subprocess.run([DATELINE, "generate-articles", str(size - 1)], env=env, check=True, capture_output=True)
             print(f"  built {size:,} stories in {time.monotonic() - started:.0f} s", flush=True)
     env.pop("CACHE_URL", None)
+    if postgres:
+        import redis
+
+        redis.Redis.from_url(REDIS).flushdb()
+        env["CACHE_URL"] = REDIS
     env["DATELINE_SEARCH_RATE_LIMIT"] = "100000000/60"  # wrk is one client; the limit has its own test
-    return home, env
+    return home, env, postgres
 
 
 def start_granian_reference(work, html):
@@ -316,6 +327,13 @@ def pss_megabytes(group_leader):
     return sum(mb for _, mb in each), sorted(each)
 
 
+def drop_database(name):
+    import psycopg
+
+    with psycopg.connect(POSTGRES, autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def stop(process):
     """Stop a process group we started: politely, then not."""
     os.killpg(process.pid, signal.SIGTERM)
@@ -332,7 +350,7 @@ def get(url):
 
 
 def measure(size, args, work):
-    home, env = build_site(size, work, args.reuse if size == max(args.sizes) else None)
+    home, env, postgres = build_site(size, work, args.reuse if size == max(args.sizes) else None, args.database)
     site = json.loads(probe(env, SITE_PROBE.format(comments=COMMENTS)))
     port = free_port()
     server = start(env, port, home)
@@ -375,6 +393,8 @@ def measure(size, args, work):
         for process in (server, nginx, reference):
             if process:
                 stop(process)
+        if postgres:
+            drop_database(postgres)
     if args.keep and size == max(args.sizes) and not args.reuse:
         shutil.copytree(home, args.keep, dirs_exist_ok=True)
     return {
@@ -416,15 +436,18 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 100_000])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--keep", help="keep the largest site's data folder here")
-    parser.add_argument("--reuse", help="use this kept data folder for the largest size")
+    parser.add_argument("--reuse", help="use this kept data folder for the largest size (SQLite)")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
+    if args.database == "postgres" and (args.keep or args.reuse):
+        parser.error("--keep and --reuse keep an SQLite site's folder; not with --database postgres")
     for tool in ("wrk", "nginx"):
         if shutil.which(tool) is None and not Path("/usr/sbin/nginx").exists():
             raise SystemExit(f"{tool} is missing: apt-get install wrk nginx-light")
     work = Path(tempfile.mkdtemp(prefix="dateline-speed-"))
     try:
         for size in args.sizes:
-            print(f"{size:,} stories", flush=True)
+            print(f"{size:,} stories on {args.database}", flush=True)
             print(table(measure(size, args, work)), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
