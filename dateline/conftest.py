@@ -12,8 +12,6 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# Third-party test data and the seed page, beside the checkout (../shared).
-SHARED = Path(os.environ.get("DATELINE_SHARED", REPO_ROOT.parent / "shared"))
 ARTIFACTS = Path(os.environ.get("DATELINE_TEST_ARTIFACTS", REPO_ROOT / "test-artifacts"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -95,6 +93,41 @@ class DemoSite:
         self.article = article
         self.staff = staff
         self.seed = seed
+
+
+@pytest.fixture
+def front():
+    """Asks for pages as `dateline serve` answers them: the page cache's front,
+    then Django, in the test's own transaction (like Django's test client, a
+    request must not close the test's database connection)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from dateline.config.wsgi import application
+    from dateline.testing.front import FrontClient
+
+    client = FrontClient(application)
+
+    def count(**kwargs):
+        client.django_requests += 1
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    request_started.connect(count)
+    yield client
+    request_started.disconnect(count)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def purges(django_capture_on_commit_callbacks):
+    """Runs what a change does when its transaction commits (the purges)."""
+
+    def committed():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return committed
 
 
 @pytest.fixture(scope="session")

@@ -22,11 +22,15 @@ apt_install() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+# The machine's Python 3.11, not the project's own .venv (which has no pip
+# or uv): an activated .venv comes first on PATH, so it is skipped by name.
 find_python() {
+    local candidate path
     for candidate in python3.11 python3; do
-        if command -v "$candidate" >/dev/null 2>&1 \
-            && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
-            command -v "$candidate"; return
+        path="$(PATH="$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$DATELINE_ROOT/.venv/bin" | paste -sd:)" \
+            command -v "$candidate" 2>/dev/null)" || continue
+        if "$path" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+            printf '%s\n' "$path"; return
         fi
     done
     die "Dateline needs Python 3.11 (python3.11 or python3)."

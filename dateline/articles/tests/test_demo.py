@@ -6,10 +6,8 @@ from django.core.management import call_command
 from wagtail.models import Page, Site
 
 from dateline.articles.models import ArticlePage, AuthorPage, SectionPage
-from dateline.conftest import SHARED
 from dateline.newsroom.models import BrandingSettings
-
-SEED_PAGE = SHARED / "seed" / "000_c64d6496a6c6b3f9.txt"
+from dateline.testing import SEED_PAGE
 
 
 def seed_page_article():

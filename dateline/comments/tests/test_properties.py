@@ -10,13 +10,11 @@ from hypothesis import strategies as st
 
 from dateline.comments.models import Comment
 from dateline.comments.tests.conftest import aged_token
-from dateline.conftest import SHARED
 from dateline.core.text import without_controls
+from dateline.testing import DATA
 
 BLNS = [
-    line
-    for line in (SHARED / "data" / "blns.txt").read_text(encoding="utf-8").split("\n")
-    if line and not line.startswith("#")
+    line for line in (DATA / "blns.txt").read_text(encoding="utf-8").split("\n") if line and not line.startswith("#")
 ]
 VALID = {"comment": "An ordinary comment.", "name": "Rania", "email": "rania@example.org", "website": ""}
 ANSWERS = {303, 400, 409}  # published or held; refused with a message; a duplicate

@@ -1,10 +1,9 @@
+"""A client that asks for pages as `dateline serve` answers them: through the
+page cache's front, then Django."""
+
 import sys
 from io import BytesIO
 from urllib.parse import urlsplit
-
-import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 
 class Answer:
@@ -61,33 +60,3 @@ class FrontClient:
             if hasattr(chunks, "close"):
                 chunks.close()
         return Answer(answer["status"], answer["headers"], body)
-
-
-@pytest.fixture
-def front():
-    """The front and Django in the test's own transaction: like Django's test
-    client, a request must not close the test's database connection."""
-    from dateline.config.wsgi import application
-
-    client = FrontClient(application)
-
-    def count(**kwargs):
-        client.django_requests += 1
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    request_started.connect(count)
-    yield client
-    request_started.disconnect(count)
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
-def purges(django_capture_on_commit_callbacks):
-    """Runs what a change does when its transaction commits (the purges)."""
-
-    def committed():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return committed

@@ -1,0 +1,9 @@
+"""What Dateline's tests and benches share: the third-party data they read.
+
+The data lives in the project (`data/`, with its sources and licences in
+`data/README.md`), so a lone clone runs every test."""
+
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+SEED_PAGE = DATA / "seed" / "000_c64d6496a6c6b3f9.txt"
