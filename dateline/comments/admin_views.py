@@ -157,7 +157,10 @@ class CommentViewSet(SnippetViewSet):
         "report_count",
         "ip_address",
     ]
-    panels = [FieldPanel("name"), FieldPanel("email"), FieldPanel("website"), FieldPanel("body"), FieldPanel("status")]
+    # No status here: a status changes only through the decisions above (the
+    # moderation services), which refresh the cached pages, teach the spam
+    # filter and record who decided.
+    panels = [FieldPanel("name"), FieldPanel("email"), FieldPanel("website"), FieldPanel("body")]
     index_template_name = "comments/admin/index.html"
 
     @cached_property

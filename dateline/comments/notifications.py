@@ -13,12 +13,17 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from dateline.comments.models import Comment
 
 SCHEDULED_FLAG = "dateline:comments:digest-scheduled"
+
+
+def _pending_queue_path():
+    return f"{reverse('wagtailsnippets_comments_comment:list')}?status={Comment.Status.PENDING}"
 
 
 def moderators():
@@ -51,7 +56,7 @@ def send_moderation_digest():
         )
         body = render_to_string(
             "comments/email/moderation_digest.txt",
-            {"comments": held, "queue_url": f"{settings.WAGTAILADMIN_BASE_URL}/admin/comments/"},
+            {"comments": held, "queue_url": settings.WAGTAILADMIN_BASE_URL + _pending_queue_path()},
         )
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     Comment.objects.filter(pk__in=[c.pk for c in held]).update(notified_at=timezone.now())

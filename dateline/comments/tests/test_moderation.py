@@ -135,12 +135,35 @@ class TestDecisions:
         comment = comments["pending"]
         url = f"{QUEUE}edit/{comment.pk}/"
         assert queue.get(url).status_code == 200
-        response = queue.post(
-            url, {"name": comment.name, "email": comment.email, "website": "", "body": "Edited.", "status": "approved"}
-        )
+        response = queue.post(url, {"name": comment.name, "email": comment.email, "website": "", "body": "Edited."})
         assert response.status_code == 302
         comment.refresh_from_db()
-        assert (comment.body, comment.status) == ("Edited.", "approved")
+        assert (comment.body, comment.status) == ("Edited.", "pending")
+
+    def test_the_edit_form_cannot_change_a_status_and_the_decisions_refresh_the_cached_page(
+        self, queue, comments, article, front, purges
+    ):
+        """Regression: trashing an approved comment through the edit form left
+        it on the cached article page (the form saved the status without the
+        purge, the filter's training or the moderator's name)."""
+        comment = comments["approved"]
+        front.get(article.url)
+        assert front.get(article.url).cache == "hit"
+        url = f"{QUEUE}edit/{comment.pk}/"
+        assert 'name="status"' not in queue.get(url).content.decode()
+        fields = {"name": comment.name, "email": comment.email, "website": "", "body": comment.body}
+        with purges():
+            assert queue.post(url, {**fields, "status": "trash"}).status_code == 302
+        comment.refresh_from_db()
+        assert comment.status == "approved"
+        answer = front.get(article.url)
+        assert b"Already published." in answer.body
+        with purges():
+            queue.post(f"/admin/comment-moderation/{comment.pk}/moderate/trash/")
+        comment.refresh_from_db()
+        assert (comment.status, comment.moderated_by.username) == ("trash", "moira")
+        answer = front.get(article.url)
+        assert answer.cache == "miss" and b"Already published." not in answer.body
 
 
 class TestWhoMayModerate:
