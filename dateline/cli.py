@@ -233,9 +233,13 @@ def worker(args):
 
 
 def run_due_work():
-    """Publish and take down scheduled pages, then run the queued tasks that are ready."""
+    """Publish and take down scheduled pages, forget commenters' IP addresses
+    past their retention, then run the queued tasks that are ready."""
     _django()
     _call("publish_scheduled", verbosity=0)
+    from dateline.comments.services import comment_ips_purge
+
+    comment_ips_purge()
     _call("db_worker", "--backend", "background", "--queue-name", "*", "--batch", "--no-startup-delay", verbosity=0)
 
 

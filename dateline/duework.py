@@ -1,15 +1,18 @@
 """Finding work that has come due, without loading Django.
 
-Two kinds of work wait for a time rather than for a reader: queued tasks
-(moderators' digests, on django-tasks' database backend) and scheduled
-publishing (Wagtail's go-live and expiry times). Both are rare. A resident
+Three kinds of work wait for a time rather than for a reader: queued tasks
+(moderators' digests, on django-tasks' database backend), scheduled
+publishing (Wagtail's go-live and expiry times) and forgetting commenters'
+IP addresses once the comment policy's retention period has passed. All
+are rare. A resident
 `db_worker` would hold a whole Django and Wagtail in memory (about 100 MB of
 the server's 300) only to wait for them, so `dateline serve` asks the
 database one cheap question every few seconds from its supervisor process,
 and starts a short-lived Django process (`dateline _run-due-work`) only when
 the answer is yes.
 
-The question reads three tables that belong to django-tasks-db and Wagtail;
+The question reads tables that belong to django-tasks-db, Wagtail and the
+comments app;
 dateline/config/tests/test_duework.py checks it against their models, on
 SQLite and on PostgreSQL, so an upgrade that renames a column fails a test.
 """
@@ -33,14 +36,22 @@ SELECT
     )
     OR EXISTS (SELECT 1 FROM wagtailcore_revision WHERE approved_go_live_at < {p})
     OR EXISTS (SELECT 1 FROM wagtailcore_page WHERE live AND expire_at < {p})
+    OR EXISTS (SELECT 1 FROM comments_comment WHERE ip_address IS NOT NULL AND submitted_at < {p})
 """
+
+# The shortest IP retention of any site's comment policy applies to every
+# comment (dateline/comments/services.py: comment_ips_purge); with no policy
+# saved yet, the policy's default (checked against the model in the tests).
+RETENTION_SQL = "SELECT MIN(ip_retention_days) FROM comments_commentpolicy"
+DEFAULT_IP_RETENTION_DAYS = 30
 
 # Options in Django's DATABASES that are Django's own, not libpq's.
 DJANGO_ONLY_OPTIONS = {"pool", "server_side_binding", "isolation_level", "assume_role"}
 
 
 def work_is_due(connection, vendor, now):
-    """True when a queued task may run or a page is due to go live or expire.
+    """True when a queued task may run, a page is due to go live or expire,
+    or a commenter's IP address is past its retention period.
 
     `connection` is a DB-API connection to the site's database: "sqlite" or
     "postgresql" as `vendor`.
@@ -58,10 +69,12 @@ def work_is_due(connection, vendor, now):
             return moment
 
         sql = DUE_WORK_SQL.format(p="%s")
-    params = [TASK_BACKEND, value(NO_RUN_AFTER), value(now), value(now), value(now)]
     cursor = connection.cursor()
     try:
-        cursor.execute(sql, params)
+        cursor.execute(RETENTION_SQL)
+        days = cursor.fetchone()[0]
+        ip_cutoff = now - datetime.timedelta(days=DEFAULT_IP_RETENTION_DAYS if days is None else days)
+        cursor.execute(sql, [TASK_BACKEND, value(NO_RUN_AFTER), value(now), value(now), value(now), value(ip_cutoff)])
         return bool(cursor.fetchone()[0])
     finally:
         cursor.close()

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 
 from dateline import pagecache
-from dateline.comments.models import Approval, Comment
-from dateline.comments.spam import StoredFilter, comment_text
+from dateline.comments.models import Approval, Comment, CommentPolicy
+from dateline.comments.spam import StoredFilter, comment_features
 from dateline.core import ratelimit
 from dateline.pagecache import tags as pagecache_tags
 
@@ -61,11 +61,14 @@ def comment_screen(*, name, email, website, body, policy, honeypot=False, spam_f
     if disallowed:
         return Screening(Comment.Status.SPAM, reasons=[f"disallowed words: {', '.join(disallowed)}"])
     reasons = []
-    score = (spam_filter or StoredFilter()).score(comment_text(body=body, name=name, website=website))
-    if score is not None and score >= policy.spam_reject_score:
+    learned = (spam_filter or StoredFilter()).score(comment_features(body=body, name=name, website=website))
+    score = learned.probability if learned else None
+    # Only a confident score files a comment as spam; a high score from a
+    # filter that is still learning, or one between the two thresholds, holds it.
+    if learned and learned.settled and score >= policy.spam_reject_score:
         return Screening(Comment.Status.SPAM, score=score, reasons=[f"spam score {score:.2f}"])
-    if score is not None and score >= policy.spam_hold_score:
-        reasons.append(f"spam score {score:.2f}")
+    if learned and score >= policy.spam_hold_score:
+        reasons.append(f"spam score {score:.2f}" + ("" if learned.settled else " (the filter is still learning)"))
     links = len(LINK.findall(body))
     if links > policy.max_links:
         reasons.append(f"{links} links (more than {policy.max_links})")
@@ -170,10 +173,10 @@ def _teach(comment, label):
     if comment.trained_as == label:
         return
     spam_filter = StoredFilter()
-    text = comment_text(body=comment.body, name=comment.name, website=comment.website)
+    features = comment_features(body=comment.body, name=comment.name, website=comment.website)
     if comment.trained_as:
-        spam_filter.learn(text, spam=comment.trained_as == "spam", forget=True)
-    spam_filter.learn(text, spam=label == "spam")
+        spam_filter.learn(features, spam=comment.trained_as == "spam", forget=True)
+    spam_filter.learn(features, spam=label == "spam")
     comment.trained_as = label
 
 
@@ -300,7 +303,18 @@ def commenter_erase(*, email):
     return report
 
 
-def comment_ips_purge(*, older_than_days):
-    """Forget the IP addresses of comments older than the retention period."""
-    cutoff = timezone.now() - timedelta(days=older_than_days)
+def ip_retention_days():
+    """How long commenters' IP addresses are kept: the comment policy's
+    retention, the shortest of any site's where sites differ (keeping an
+    address for less time than a policy allows never breaks it)."""
+    shortest = CommentPolicy.objects.aggregate(days=Min("ip_retention_days"))["days"]
+    return CommentPolicy._meta.get_field("ip_retention_days").default if shortest is None else shortest
+
+
+def comment_ips_purge(*, older_than_days=None):
+    """Forget the IP addresses of comments older than the retention period
+    (ip_retention_days(), unless given). Part of the due work `dateline serve`
+    does on its own (dateline/duework.py), and the purge-comment-ips command."""
+    days = ip_retention_days() if older_than_days is None else older_than_days
+    cutoff = timezone.now() - timedelta(days=days)
     return Comment.objects.filter(submitted_at__lt=cutoff, ip_address__isnull=False).update(ip_address=None)

@@ -1,31 +1,14 @@
 """Helpers for posting comments as a reader's browser would."""
 
 import re
-import time
-import uuid
 from html import unescape
 
 import pytest
-from django.core import signing
 from django.test import Client
 from wagtail.models import Site
 
-from dateline.comments import tokens
 from dateline.comments.models import Comment, CommentPolicy
-
-
-class BackdatedSigner(signing.TimestampSigner):
-    def __init__(self, seconds, **kwargs):
-        super().__init__(**kwargs)
-        self.seconds = seconds
-
-    def timestamp(self):
-        return signing.b62_encode(int(time.time() - self.seconds))
-
-
-def aged_token(article_id, *, seconds=10):
-    """A form token issued `seconds` ago, as if the reader took that long to write."""
-    return BackdatedSigner(seconds, salt=tokens.SALT).sign(f"{article_id}:{uuid.uuid4()}")
+from dateline.testing.comments import aged_token
 
 
 def hidden_value(html, name):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dateline.comments.models import Comment
 from dateline.comments.tests.conftest import make_comment
+from dateline.testing import DATA
 
 
 def write_csv(path, rows):
@@ -21,15 +22,32 @@ def write_csv(path, rows):
     return path
 
 
-def test_spam_eval_prints_precision_recall_and_f1(tmp_path):
+def test_spam_eval_reads_the_sms_collection_as_it_ships_and_reports_by_length_and_threshold():
+    out = StringIO()
+    call_command("spam_eval", str(DATA / "SMSSpamCollection"), stdout=out)
+    report = out.getvalue()
+    assert report.startswith("5574 texts (747 spam, 4827 legitimate), 5-fold stratified, seed 0\n")
+    lines = {line.split("  ")[1].strip(): line.split() for line in report.splitlines() if line.startswith("  ")}
+    held = lines["held or filed as spam (>= 0.9)"]
+    precision, recall, f1 = (float(value) for value in held[7:10])
+    assert precision >= 0.98 and recall >= 0.90 and f1 >= 0.95
+    for label in ("filed as spam (>= 0.99)", "up to 40 characters", "41 to 160 characters", "over 160 characters"):
+        assert label in lines
+    assert [key for key in lines if key.startswith(">= ")] == [
+        f">= {t}" for t in ("0.5", "0.8", "0.9", "0.95", "0.98", "0.99", "0.995", "0.999")
+    ]
+
+
+def test_spam_eval_reads_a_csv_and_takes_the_thresholds(tmp_path):
     spam = [f"cheap pills casino bonus offer number {n} click now" for n in range(40)]
     ham = [f"the army advanced near Deir Ezzur, sources said on day {n}" for n in range(60)]
     corpus = write_csv(tmp_path / "corpus.csv", [(t, 1) for t in spam] + [(t, 0) for t in ham])
     out = StringIO()
-    call_command("spam_eval", str(corpus), "--folds", "4", stdout=out)
+    call_command("spam_eval", str(corpus), "--folds", "4", "--hold", "0.7", "--spam", "0.97", stdout=out)
     report = out.getvalue()
-    assert "100 rows (40 spam, 60 legitimate), 4-fold" in report
-    assert "precision 1.000" in report and "recall    1.000" in report and "F1        1.000" in report
+    assert "100 texts (40 spam, 60 legitimate), 4-fold stratified, seed 0" in report
+    assert "held or filed as spam (>= 0.7)       1.000   1.000  1.000" in report
+    assert "filed as spam (>= 0.97)" in report and ">= 0.7 " in report
 
 
 @pytest.mark.parametrize(
@@ -42,6 +60,15 @@ def test_spam_eval_prints_precision_recall_and_f1(tmp_path):
 def test_spam_eval_refuses_bad_files(tmp_path, rows, message):
     with pytest.raises(CommandError, match=message):
         call_command("spam_eval", str(write_csv(tmp_path / "bad.csv", rows)), stdout=StringIO())
+
+
+def test_spam_eval_refuses_a_missing_file_and_a_broken_tab_separated_line(tmp_path):
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("spam_eval", str(tmp_path / "missing.csv"), stdout=StringIO())
+    broken = tmp_path / "sms.txt"
+    broken.write_text("ham\tFine.\nspam no tab here\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Line 2: expected ham or spam"):
+        call_command("spam_eval", str(broken), stdout=StringIO())
 
 
 def test_spam_eval_needs_the_columns(tmp_path):

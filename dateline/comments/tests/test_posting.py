@@ -9,7 +9,8 @@ import time_machine
 
 from dateline.articles.models import ArticlePage
 from dateline.comments.models import Comment
-from dateline.comments.tests.conftest import aged_token, hidden_value, make_comment
+from dateline.comments.tests.conftest import hidden_value, make_comment
+from dateline.testing.comments import aged_token
 
 
 def comments_section(html):

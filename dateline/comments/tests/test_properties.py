@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dateline.comments.models import Comment
-from dateline.comments.tests.conftest import aged_token
 from dateline.core.text import without_controls
 from dateline.testing import DATA
+from dateline.testing.comments import aged_token
 
 BLNS = [
     line for line in (DATA / "blns.txt").read_text(encoding="utf-8").split("\n") if line and not line.startswith("#")

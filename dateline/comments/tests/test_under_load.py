@@ -20,7 +20,8 @@ from django.db import connection
 from django.test import Client
 
 from dateline.comments.models import Comment
-from dateline.comments.tests.conftest import Reader, aged_token, hidden_value
+from dateline.comments.tests.conftest import Reader, hidden_value
+from dateline.testing.comments import aged_token
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):

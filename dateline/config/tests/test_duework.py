@@ -16,10 +16,20 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from wagtail.models import Site
 
 from dateline.articles.tests.factories import ArticlePageFactory
+from dateline.comments.models import Comment, CommentPolicy
 from dateline.comments.notifications import send_moderation_digest
-from dateline.duework import DUE_WORK_SQL, NO_RUN_AFTER, TASK_BACKEND, DueWorkWatch, work_is_due
+from dateline.comments.tests.conftest import make_comment
+from dateline.duework import (
+    DEFAULT_IP_RETENTION_DAYS,
+    DUE_WORK_SQL,
+    NO_RUN_AFTER,
+    TASK_BACKEND,
+    DueWorkWatch,
+    work_is_due,
+)
 
 
 def due(at=None):
@@ -67,11 +77,29 @@ def test_a_live_page_is_due_to_come_down_at_its_expiry(demo_site):
     assert not due(at=expiry + timedelta(seconds=1))
 
 
+def test_an_ip_address_is_due_to_be_forgotten_after_the_policys_retention(demo_site):
+    policy = CommentPolicy.for_site(Site.objects.get(is_default_site=True))
+    comment = make_comment(demo_site.article, ip_address="203.0.113.9")
+    kept_until = comment.submitted_at + timedelta(days=policy.ip_retention_days)
+    assert not due(at=kept_until - timedelta(minutes=1))
+    assert due(at=kept_until + timedelta(minutes=1))
+    policy.ip_retention_days = 7
+    policy.save()
+    assert due(at=comment.submitted_at + timedelta(days=7, minutes=1))
+    Comment.objects.update(ip_address=None)
+    assert not due(at=kept_until + timedelta(minutes=1))
+
+
+def test_with_no_policy_saved_the_question_uses_the_policys_default_retention(db):
+    CommentPolicy.objects.all().delete()
+    assert CommentPolicy._meta.get_field("ip_retention_days").default == DEFAULT_IP_RETENTION_DAYS
+
+
 def test_the_question_reads_indexes_not_whole_tables(db):
     """Asked every few seconds: at 100,000 pages a table scan took 40-260 ms."""
     now = timezone.now()
     sql = DUE_WORK_SQL.format(p="%s")
-    params = [TASK_BACKEND, NO_RUN_AFTER, now, now, now]
+    params = [TASK_BACKEND, NO_RUN_AFTER, now, now, now, now]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
@@ -104,7 +132,7 @@ from dateline.cli import _django
 _django()
 from django.utils import timezone
 
-from dateline.articles.models import SectionPage
+from dateline.articles.models import ArticlePage, SectionPage
 from dateline.articles.tests.factories import ArticlePageFactory
 from dateline.comments.notifications import send_moderation_digest
 
@@ -116,6 +144,16 @@ SectionPage.objects.get(slug="middle-east").add_child(instance=story)
 story.save_revision().publish()
 print(story.url_path.split("/", 2)[2])
 print(send_moderation_digest.enqueue().id)
+
+# A comment from before the retention period, its address still kept.
+from dateline.comments.models import Comment
+
+aged = Comment.objects.create(
+    article=SectionPage.objects.get(slug="middle-east").get_children().live().type(ArticlePage).first().specific,
+    name="Old reader", email="old@example.org", body="An old comment.", status="approved",
+    ip_address="203.0.113.7", submitted_at=timezone.now() - timedelta(days=31),
+)
+print(aged.pk)
 """
 
 
@@ -127,27 +165,29 @@ def fetch_status(url):
         return error.code
 
 
-def test_serve_publishes_scheduled_stories_and_runs_queued_tasks_without_a_resident_worker(production_server):
+def test_serve_does_due_work_without_a_resident_worker_or_cron(production_server):
     server = production_server
     resident = processes_at_rest(server)
     assert len(resident) == 4, resident  # the supervisor, granian and its two workers: no Django waiting for work
 
     output = server.run_python("-c", SCHEDULE_A_STORY_AND_A_TASK.format(seconds=6)).stdout.split()
-    address, task_id = f"{server.base}/{output[0]}", output[1].replace("-", "")
+    address, task_id, comment_id = f"{server.base}/{output[0]}", output[1].replace("-", ""), int(output[2])
     assert fetch_status(address) == 404, "not before its time"
 
     deadline = time.monotonic() + 60
-    published = ran = False
-    while time.monotonic() < deadline and not (published and ran):
+    published = ran = forgotten = False
+    while time.monotonic() < deadline and not (published and ran and forgotten):
         published = published or fetch_status(address) == 200
         statuses = server.sql(
             "SELECT status FROM django_tasks_database_dbtaskresult WHERE REPLACE(CAST(id AS TEXT), '-', '') = ?",
             (task_id,),
         )
         ran = statuses == [("SUCCESSFUL",)]
+        forgotten = server.sql("SELECT ip_address FROM comments_comment WHERE id = ?", (comment_id,)) == [(None,)]
         time.sleep(0.5)
     assert published, "the story went live at its time, with no cron job"
     assert ran, "the queued task ran"
+    assert forgotten, "the commenter's address was deleted after the retention period, with no cron job"
 
     assert len(processes_at_rest(server)) == 4, "the process that did the work has gone"
 

@@ -1,15 +1,13 @@
 from django.core.management.base import BaseCommand
-from wagtail.models import Site
 
-from dateline.comments.models import CommentPolicy
-from dateline.comments.services import comment_ips_purge
+from dateline.comments.services import comment_ips_purge, ip_retention_days
 from dateline.core.transactions import atomic_or_dry_run
 
 
 class Command(BaseCommand):
     help = (
-        "Delete commenters' IP addresses older than the retention period (the comment policy's, "
-        "or --days). Run it daily, e.g. from cron."
+        "Delete commenters' IP addresses older than the retention period (the comment policy's, or --days). "
+        "`dateline serve` already does this on its own as due work; this command is for a manual run."
     )
 
     def add_arguments(self, parser):
@@ -18,8 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, days, dry_run, **options):
         if days is None:
-            site = Site.objects.filter(is_default_site=True).first()
-            days = CommentPolicy.for_site(site).ip_retention_days if site else 30
+            days = ip_retention_days()
         with atomic_or_dry_run(dry_run):
             purged = comment_ips_purge(older_than_days=days)
         verb = "Would delete" if dry_run else "Deleted"
