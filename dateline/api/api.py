@@ -16,6 +16,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja import Path as PathParam
 from ninja.errors import HttpError
@@ -139,6 +140,23 @@ def _article(request, article, navigation, *, body=False):
     if body:
         data["body_html"] = full_body_html(article)
     return data
+
+
+@api.get("/", response={200: schemas.Index, 429: schemas.Problem}, summary="What this API offers", tags=["index"])
+def index(request):
+    """Where a client starts: the OpenAPI description, the documentation page and the resources."""
+
+    def address(name):
+        return absolute(reverse(f"api:{name}"))
+
+    return {
+        "title": api.title,
+        "version": api.version,
+        "description": api.description,
+        "openapi": address("openapi-json"),
+        "documentation": address("openapi-view"),
+        "resources": {name: address(f"list_{name}") for name in ("articles", "sections", "authors")},
+    }
 
 
 @api.get(

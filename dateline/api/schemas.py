@@ -78,6 +78,15 @@ class AuthorList(Page):
     results: list[Author]
 
 
+class Index(Schema):
+    title: str
+    version: str
+    description: str
+    openapi: str
+    documentation: str
+    resources: dict[str, str]
+
+
 class Problem(Schema):
     detail: str
 

@@ -78,7 +78,8 @@ def _folded_with_origins(text):
 
 def highlight(text, words, *, width=220):
     """An escaped excerpt of `text` around the first word found, with every
-    found word in <mark>. Falls back to the opening of the text."""
+    found word in <mark>. Falls back to the opening of the text. With
+    width=None, the whole text (a headline)."""
     folded, origins = _folded_with_origins(text)
     spans = []
     for word in words:
@@ -88,11 +89,11 @@ def highlight(text, words, *, width=220):
             spans.append((start, end))
     spans.sort()
     first = spans[0][0] if spans else 0
-    begin = max(0, first - width // 3)
+    begin = 0 if width is None else max(0, first - width // 3)
     if begin:
         space = text.rfind(" ", 0, begin)
         begin = space + 1 if space != -1 else begin
-    finish = min(len(text), begin + width)
+    finish = len(text) if width is None else min(len(text), begin + width)
     if finish < len(text):
         space = text.find(" ", finish)
         finish = space if space != -1 else len(text)

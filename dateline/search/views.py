@@ -103,7 +103,7 @@ def search(request):
                 {
                     "article": article,
                     "section": navigation.section_of(article),
-                    "headline": highlight(article.title, words, width=len(article.title)),
+                    "headline": highlight(article.title, words, width=None),
                     "snippet": highlight(_readable_text(article), words),
                 }
                 for article in page.object_list

@@ -165,3 +165,14 @@ def test_the_documentation_page_is_served_from_the_site(client, full_site):
     page = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
+
+
+def test_the_index_links_the_description_the_documentation_and_the_resources(client, demo_site):
+    """A newcomer who opens /api/v1/, as the README presents it, finds where to go."""
+    data = get(client, "/api/v1/")
+    assert data["openapi"] == f"{BASE}/api/v1/openapi.json"
+    assert data["documentation"] == f"{BASE}/api/v1/docs"
+    assert data["resources"] == {name: f"{BASE}/api/v1/{name}" for name in ("articles", "sections", "authors")}
+    for address in [data["openapi"], data["documentation"], *data["resources"].values()]:
+        assert client.get(address.removeprefix(BASE)).status_code == 200, address
+    assert client.get("/api/v1").status_code == 301

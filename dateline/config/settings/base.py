@@ -134,6 +134,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATELINE_HOME / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Files every browser or crawler asks for at the site's root (favicon.ico),
+# served by WhiteNoise as they are.
+WHITENOISE_ROOT = PACKAGE_DIR / "public"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DATELINE_MEDIA_ROOT", default=DATELINE_HOME / "media")
 DATELINE_SERVE_MEDIA = env.boolean("DATELINE_SERVE_MEDIA", default=DEBUG)

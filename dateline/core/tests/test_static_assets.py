@@ -50,3 +50,21 @@ def test_collectstatic_hashes_and_precompresses(settings, tmp_path):
     assert f"{hashed[0]}.br" in css and f"{hashed[0]}.gz" in css
     js = [p.name for p in (tmp_path / "dateline" / "js").iterdir()]
     assert any(re.fullmatch(r"back-to-top\.[0-9a-f]{12}\.js\.br", name) for name in js), js
+
+
+def test_every_page_names_the_sites_icon_and_the_browsers_request_for_it_finds_one(client, demo_site):
+    """Browsers ask for /favicon.ico whatever the page says; a 404 there was a
+    console error on every first visit."""
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 200
+    assert answer["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    assert b"".join(answer.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file's signature
+    for address in ["/", demo_site.article.url, "/no-such-page/"]:
+        html = client.get(address).content.decode()
+        icons = re.findall(r'<link rel="(?:icon|apple-touch-icon)" href="([^"]+)"', html)
+        assert len(icons) == 3, address
+        for icon in icons:
+            if icon.startswith("/static/"):  # collected and served by WhiteNoise in production (test above)
+                assert finders.find(icon.removeprefix("/static/")), icon
+            else:
+                assert client.get(icon).status_code == 200, icon

@@ -80,6 +80,16 @@ def test_matched_words_are_highlighted_in_the_snippet(client, stories):
     assert "<mark>مُحَمَّد</mark>" in page
 
 
+def test_a_result_shows_the_whole_headline_with_the_words_found_marked(client, demo_site):
+    """Regression: the headline was cut before a match near its end
+    ("…of Large Region in Western <mark>Deir</mark> Ezzur")."""
+    page = client.get("/search/", {"q": "deir"}).content.decode()
+    assert (
+        ">Syrian Army, Popular Fighters Drive ISIL out of Large Region in Western <mark>Deir</mark> Ezzur</a></h3>"
+        in page
+    )
+
+
 def test_the_query_stays_in_the_box(client, stories):
     page = client.get("/search/", {"q": "aid convoy"}).content.decode()
     assert 'value="aid convoy"' in page
