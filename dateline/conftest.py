@@ -151,27 +151,46 @@ def live_site(live_server, django_db_serialized_rollback):
 
 
 @pytest.fixture
-def browser_context(chromium, live_site):
-    """A fresh browser profile on the live server that refuses, and reports,
-    any request to a host other than the site itself."""
+def new_browser_context(chromium, live_site):
+    """Makes fresh browser profiles on the live server, each refusing, and
+    reporting, any request to a host other than the site itself. All are
+    closed when the test ends, while the live server still runs: a profile
+    left open keeps connections that the server's threads would close after
+    the server stopped."""
     live_server = live_site
     site_host = urlsplit(live_server.url).netloc
-    foreign = []
+    contexts = []
 
-    def guard(route):
-        if urlsplit(route.request.url).netloc in (site_host, ""):
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
+    def make(**options):
+        foreign = []
 
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    context.route("**/*", guard)
-    context.foreign_requests = foreign  # a test that expects one clears it
-    yield context
-    context.close()
-    assert foreign == [], f"The page asked third-party hosts for: {foreign}"
+        def guard(route):
+            if urlsplit(route.request.url).netloc in (site_host, ""):
+                route.continue_()
+            else:
+                foreign.append(route.request.url)
+                route.abort()
+
+        context = chromium.new_context(
+            **{"base_url": live_server.url, "viewport": {"width": 1280, "height": 900}, **options}
+        )
+        context.set_default_timeout(10_000)
+        context.route("**/*", guard)
+        context.foreign_requests = foreign  # a test that expects one clears it
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    for context in contexts:
+        assert context.foreign_requests == [], f"The page asked third-party hosts for: {context.foreign_requests}"
+
+
+@pytest.fixture
+def browser_context(new_browser_context):
+    """A fresh browser profile on the live server (see new_browser_context)."""
+    return new_browser_context()
 
 
 @pytest.fixture

@@ -85,21 +85,15 @@ def test_back_to_top_by_keyboard_with_reduced_motion(browser_page, demo_site):
     assert page.evaluate("document.activeElement.textContent.trim()") == "Dateline"
 
 
-def test_back_to_top_works_without_javascript(chromium, live_site, demo_site):
-    context = chromium.new_context(
-        base_url=live_site.url, java_script_enabled=False, viewport={"width": 1280, "height": 720}
-    )
-    try:
-        page = context.new_page()
-        page.goto(demo_site.article.url)
-        scroll_to_bottom(page)
-        link = back_to_top(page)
-        assert link.is_visible()
-        link.click()
-        page.wait_for_function("window.scrollY === 0")
-        assert page.url.endswith("#top")
-    finally:
-        context.close()
+def test_back_to_top_works_without_javascript(new_browser_context, demo_site):
+    page = new_browser_context(java_script_enabled=False, viewport={"width": 1280, "height": 720}).new_page()
+    page.goto(demo_site.article.url)
+    scroll_to_bottom(page)
+    link = back_to_top(page)
+    assert link.is_visible()
+    link.click()
+    page.wait_for_function("window.scrollY === 0")
+    assert page.url.endswith("#top")
 
 
 @pytest.mark.parametrize("width", [320, 375])

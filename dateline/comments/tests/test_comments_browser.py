@@ -37,7 +37,7 @@ def moderator(db):
     return user
 
 
-def test_reader_comments_moderator_approves_reader_replies(browser_context, chromium, live_site, demo_site, moderator):
+def test_reader_comments_moderator_approves_reader_replies(browser_context, new_browser_context, demo_site, moderator):
     article = demo_site.article
     page = browser_context.new_page()
     page.goto(article.url)
@@ -71,12 +71,12 @@ def test_reader_comments_moderator_approves_reader_replies(browser_context, chro
     assert "A map would help." in pending.inner_text()
     page.screenshot(path=ARTIFACTS / "screenshots" / "comment-awaiting-moderation.png", full_page=True)
 
-    other = browser_context.browser.new_context(base_url=live_site.url).new_page()
+    other = new_browser_context().new_page()
     other.goto(article.url)
     assert "Which villages" not in other.content()
 
     # The moderator approves it in the admin.
-    admin = browser_context.browser.new_context(base_url=live_site.url).new_page()
+    admin = new_browser_context().new_page()
     admin.goto("/admin/login/")
     admin.get_by_label("Username").fill("moira")
     admin.get_by_label("Password").fill("moderate!")
