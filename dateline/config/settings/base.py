@@ -143,7 +143,7 @@ DATELINE_SERVE_MEDIA = env.boolean("DATELINE_SERVE_MEDIA", default=DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed names, gzip and Brotli copies, served with immutable caching.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "dateline.core.staticfiles.StaticFilesStorage"},
 }
 
 _email = env.email("EMAIL_URL")

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from dateline.conftest import outside_environment, with_collected_static
+
 DATELINE = str(Path(sys.executable).parent / "dateline")
 SEED_HEADLINE = "Syrian Army, Popular Fighters Drive ISIL out of Large Region in Western Deir Ezzur"
 
@@ -23,12 +25,7 @@ def free_port():
 
 
 def environment(home, **extra):
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("DATELINE_") and key not in ("DATABASE_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE")
-    }
-    return {**base, "DATELINE_HOME": str(home), **extra}
+    return outside_environment(DATELINE_HOME=str(home), **extra)
 
 
 def fetch(url, headers=None):
@@ -88,8 +85,9 @@ def test_help_lists_every_command_with_one_line_each():
         assert f"    {command}" in result.stdout, command
 
 
-def test_demo_serves_the_seed_site_with_the_production_server(tmp_path):
-    server = Server("demo", home=tmp_path)
+def test_demo_serves_the_seed_site_with_the_production_server(tmp_path, collected_static):
+    # Compressing the static files (20 s) is tested in core/tests/test_static_assets.py.
+    server = Server("demo", home=with_collected_static(tmp_path, collected_static))
     try:
         server.wait_until_healthy()
         output = server.output()
@@ -130,8 +128,8 @@ def test_demo_serves_the_seed_site_with_the_production_server(tmp_path):
         again.stop()
 
 
-def test_admin_password_can_come_from_the_environment(tmp_path):
-    env = environment(tmp_path, DATELINE_ADMIN_PASSWORD="a long demo password")
+def test_admin_password_can_come_from_the_environment(tmp_path, collected_static):
+    env = environment(with_collected_static(tmp_path, collected_static), DATELINE_ADMIN_PASSWORD="a long demo password")
     subprocess.run([DATELINE, "setup"], env=env, check=True, capture_output=True, timeout=300)
     check = (
         "from django.contrib.auth import authenticate; "

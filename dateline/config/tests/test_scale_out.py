@@ -18,7 +18,7 @@ import psycopg
 import pytest
 import redis
 
-from dateline.conftest import REPO_ROOT, ProductionServer, free_port
+from dateline.conftest import REPO_ROOT, ProductionServer, free_port, with_collected_static
 
 pytestmark = pytest.mark.topology
 
@@ -81,7 +81,7 @@ def _lower(headers):
 
 
 @pytest.fixture(scope="module")
-def topology(tmp_path_factory):
+def topology(tmp_path_factory, collected_static):
     """Two nodes and nginx, on a PostgreSQL database and Redis database of their own."""
     work = tmp_path_factory.mktemp("topology")
     database = f"dateline_topology_{secrets.token_hex(4)}"
@@ -105,8 +105,7 @@ def topology(tmp_path_factory):
     )
     nodes = []
     for name in ("node-a", "node-b"):
-        home = work / name
-        home.mkdir()
+        home = with_collected_static(work / name, collected_static)
         nodes.append(ProductionServer(home, {**shared, "DATELINE_HOME": str(home)}, free_port()))
     nodes[0].dateline("setup")
     nodes[0].dateline("load-demo")

@@ -1,7 +1,9 @@
 """Static assets: hashed, precompressed, and an article page within its weight budget."""
 
 import gzip
+import os
 import re
+import shutil
 from pathlib import Path
 
 import brotli
@@ -37,19 +39,44 @@ def test_article_pages_stay_within_the_weight_budget(client, full_site):
         assert weight["br"] < BUDGET, (address, weight)
 
 
-def test_collectstatic_hashes_and_precompresses(settings, tmp_path):
-    settings.STATIC_ROOT = tmp_path
+def test_collectstatic_hashes_precompresses_and_compresses_each_version_once(settings, tmp_path):
+    """The site's own storage, on the site's own files (Wagtail's would take
+    20 s to compress, and `dateline demo` is tested end to end elsewhere)."""
+    source = tmp_path / "source"
+    shutil.copytree(Path(finders.find("dateline/css/site.css")).parents[2], source)
+    root = tmp_path / "static"
+    settings.STATIC_ROOT = root
+    settings.STATICFILES_DIRS = [source]
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "dateline.core.staticfiles.StaticFilesStorage"},
     }
     call_command("collectstatic", interactive=False, verbosity=0)
-    css = [p.name for p in (tmp_path / "dateline" / "css").iterdir()]
+    css = [p.name for p in (root / "dateline" / "css").iterdir()]
     hashed = [name for name in css if re.fullmatch(r"site\.[0-9a-f]{12}\.css", name)]
     assert hashed, css
     assert f"{hashed[0]}.br" in css and f"{hashed[0]}.gz" in css
-    js = [p.name for p in (tmp_path / "dateline" / "js").iterdir()]
+    js = [p.name for p in (root / "dateline" / "js").iterdir()]
     assert any(re.fullmatch(r"back-to-top\.[0-9a-f]{12}\.js\.br", name) for name in js), js
+
+    def compressed():
+        return {p: p.stat().st_ctime_ns for p in root.rglob("*") if p.suffix in (".br", ".gz")}
+
+    first = compressed()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    assert compressed() == first, "a second run compresses nothing again"
+
+    stylesheet = source / "dateline" / "css" / "site.css"
+    stylesheet.write_text(stylesheet.read_text() + "\n/* a new version */\n")
+    later = stylesheet.stat().st_mtime + 10  # collectstatic copies only what is newer, to the second
+    os.utime(stylesheet, (later, later))
+    call_command("collectstatic", interactive=False, verbosity=0)
+    assert brotli.decompress((root / "dateline" / "css" / "site.css.br").read_bytes()).endswith(
+        b"/* a new version */\n"
+    )
+    new_names = {p.name for p in (root / "dateline" / "css").iterdir()} - set(css)
+    assert any(re.fullmatch(r"site\.[0-9a-f]{12}\.css\.br", name) for name in new_names), new_names
 
 
 def test_every_page_names_the_sites_icon_and_the_browsers_request_for_it_finds_one(client, demo_site):
