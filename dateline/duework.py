@@ -4,17 +4,16 @@ Three kinds of work wait for a time rather than for a reader: queued tasks
 (moderators' digests, on django-tasks' database backend), scheduled
 publishing (Wagtail's go-live and expiry times) and forgetting commenters'
 IP addresses once the comment policy's retention period has passed. All
-are rare. A resident
-`db_worker` would hold a whole Django and Wagtail in memory (about 100 MB of
-the server's 300) only to wait for them, so `dateline serve` asks the
-database one cheap question every few seconds from its supervisor process,
-and starts a short-lived Django process (`dateline _run-due-work`) only when
-the answer is yes.
+are rare. A resident `db_worker` would hold a whole Django and Wagtail in
+memory (about 100 MB of the server's 300) only to wait for them, so `dateline serve` asks the
+database two cheap questions every few seconds from its supervisor process
+(how long addresses are kept; is anything due?), and starts a short-lived
+Django process (`dateline _run-due-work`) only when the answer is yes.
 
-The question reads tables that belong to django-tasks-db, Wagtail and the
-comments app;
-dateline/config/tests/test_duework.py checks it against their models, on
-SQLite and on PostgreSQL, so an upgrade that renames a column fails a test.
+The questions read tables that belong to django-tasks-db, Wagtail and the
+comments app; dateline/config/tests/test_duework.py checks them against
+their models, on SQLite and on PostgreSQL, so an upgrade that renames a
+column fails a test.
 """
 
 import datetime

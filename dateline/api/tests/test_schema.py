@@ -32,6 +32,7 @@ def test_the_api_keeps_to_its_description(full_site, settings, wsgi_application)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_application)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {f"{op.method.upper()} {op.path}" for op in operations} == {
+        "GET /api/v1/",
         "GET /api/v1/articles",
         "GET /api/v1/articles/{article_id}",
         "GET /api/v1/sections",

@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='commentpolicy',
             name='spam_reject_score',
-            field=models.FloatField(default=0.99, help_text='File a comment as spam, unseen by moderators unless they look, when its learned spam score is at least this. Keep it high: a legitimate comment filed as spam is easily lost.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)]),
+            field=models.FloatField(default=0.99, help_text='File a comment as spam, unseen by moderators unless they look, when its learned spam score is at least this. Keep it high: a legitimate comment filed as spam is easily lost. 1 files none.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)]),
         ),
         migrations.AddIndex(
             model_name='comment',
