@@ -12,17 +12,9 @@ from dateline.articles.tests.test_accessibility import AXE
 from dateline.comments.models import Comment
 from dateline.comments.tests.conftest import make_comment
 from dateline.conftest import ARTIFACTS
+from dateline.testing.browser import tab_to
 
 pytestmark = pytest.mark.browser
-
-
-def tab_to(page, test, limit=150):
-    """Press Tab until the focused element passes `test` (a JS expression on `el`)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(el => {test})(document.activeElement)"):
-            return
-    pytest.fail(f"Tab never reached: {test}")
 
 
 def fill_by_keyboard(page, text):
