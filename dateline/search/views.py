@@ -7,6 +7,8 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.search.backends import get_search_backend
 
@@ -19,6 +21,7 @@ from dateline.search.text import highlight, terms
 
 PER_PAGE = 20
 MAX_QUERY = 200
+MAX_SUGGESTED_WORDS = 4
 
 
 class SearchForm(forms.Form):
@@ -109,6 +112,8 @@ def search(request):
                 for article in page.object_list
             ]
             context["query_string"] = _query_string(request)
+            if not paginator.count:
+                context["suggestions"] = _suggestions(form, words)
     elif form.is_bound and not form.is_valid():
         status = 400
     return render(request, "search/search.html", context, status=status)
@@ -120,6 +125,27 @@ def _filters(form):
 
 def _readable_text(article):
     return " ".join(f"{article.standfirst} {article.body_text()}".split())
+
+
+def _suggestions(form, words):
+    """Other searches to try when one finds nothing: without its filters, and
+    each of its words alone (every word must match, so fewer find more)."""
+    query = form.cleaned_data["q"]
+    filters = {key: value for key, value in form.data.items() if key in ("section", "since", "until") and value}
+    suggestions = []
+    if filters:
+        suggestions.append(
+            {
+                "label": _("“%(query)s” in every section, at any date") % {"query": query},
+                "query": urlencode({"q": query}),
+            }
+        )
+    if len(words) > 1:
+        for word in query.split()[:MAX_SUGGESTED_WORDS]:
+            suggestions.append(
+                {"label": _("“%(word)s” alone") % {"word": word}, "query": urlencode({"q": word, **filters})}
+            )
+    return suggestions
 
 
 def _query_string(request):

@@ -1,7 +1,9 @@
 """Reader search: known answers in English, vowelled Arabic and Farsi, on
 whichever database the suite runs (SQLite FTS5 or PostgreSQL)."""
 
+import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 import time_machine
@@ -204,3 +206,22 @@ def test_normalize_folds_what_readers_expect():
 def test_highlight_escapes_everything_but_its_own_marks():
     snippet = highlight("<b>Convoy</b> & co.", ["convoy"])
     assert snippet == "&lt;b&gt;<mark>Convoy</mark>&lt;/b&gt; &amp; co."
+
+
+def test_no_results_says_so_and_suggests_searches_that_find_something(client, stories, demo_site):
+    page = client.get("/search/", {"q": "convoy ezzur zanzibar", "section": "world-news"}).content.decode()
+    assert "0 stories found" in page
+    assert "No published story holds every one of these words." in page
+    suggestions = re.findall(r'<li><a href="\?([^"]+)">([^<]+)</a></li>', page)
+    labels = [unescape(label) for _, label in suggestions]
+    assert labels == [
+        "“convoy ezzur zanzibar” in every section, at any date",
+        "“convoy” alone",
+        "“ezzur” alone",
+        "“zanzibar” alone",
+    ]
+    found = [client.get("/search/?" + unescape(query)).content.decode() for query, _ in suggestions]
+    assert "0 stories found" in found[0]  # no story holds all three words anywhere
+    assert "“zanzibar” alone" not in found[1] and "stories found" in found[1]
+    for section in demo_site.sections.values():
+        assert f'<a href="{section.url}">{section.title}</a>' in page
