@@ -98,26 +98,11 @@ class DemoSite:
 @pytest.fixture
 def front():
     """Asks for pages as `dateline serve` answers them: the page cache's front,
-    then Django, in the test's own transaction (like Django's test client, a
-    request must not close the test's database connection)."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
+    then Django, in the test's own transaction (dateline/testing/front.py)."""
     from dateline.config.wsgi import application
     from dateline.testing.front import FrontClient
 
-    client = FrontClient(application)
-
-    def count(**kwargs):
-        client.django_requests += 1
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    request_started.connect(count)
-    yield client
-    request_started.disconnect(count)
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    return FrontClient(application)
 
 
 @pytest.fixture

@@ -38,6 +38,25 @@ LOREM = """
     pariatur excepteur sint occaecat cupidatat non proident sunt culpa qui officia deserunt mollit anim
 """
 WORDS = LOREM.split()
+# Every ARABIC_EVERY-th story also has a paragraph of these, so that search
+# at scale is measured on right-to-left text too.
+ARABIC_WORDS = [
+    "الجيش",
+    "السوري",
+    "قوات",
+    "دير",
+    "الزور",
+    "الفرات",
+    "البادية",
+    "مصادر",
+    "الحكومة",
+    "المدينة",
+    "قرية",
+    "هجوم",
+    "المعارك",
+    "الطريق",
+]
+ARABIC_EVERY = 10
 AUTHOR_COUNT = 5
 TAG_COUNT = 40
 BATCH_SIZE = 500
@@ -58,11 +77,16 @@ def _sentence(rng, words):
 
 
 def _paragraphs(rng, number):
-    return [
+    paragraphs = [
         f"Synthetic paragraph {p} of synthetic article {number}. "
         + " ".join(_sentence(rng, rng.randint(8, 18)) for _ in range(rng.randint(2, 4)))
         for p in range(1, rng.randint(4, 8) + 1)
     ]
+    if number % ARABIC_EVERY == 0:
+        # A generator of its own, so the English text stays as it was.
+        arabic = random.Random(number)
+        paragraphs.append(f"فقرة تجريبية للمقال {number}: " + " ".join(arabic.choices(ARABIC_WORDS, k=16)) + ".")
+    return paragraphs
 
 
 def _ensure_authors(home):

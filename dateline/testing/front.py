@@ -5,6 +5,9 @@ import sys
 from io import BytesIO
 from urllib.parse import urlsplit
 
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
 
 class Answer:
     def __init__(self, status, headers, body):
@@ -20,7 +23,13 @@ class Answer:
 
 class FrontClient:
     """Requests through the WSGI application `dateline serve` runs: the page
-    cache's front, then Django. Counts the requests that reached Django."""
+    cache's front, then Django, in the test's own transaction. Counts the
+    requests that reached Django.
+
+    As Django's test client does, each request leaves the database
+    connection open: the server closes it at the end of a request, which
+    would end the test's transaction (on PostgreSQL; SQLite's in-memory test
+    database ignores it)."""
 
     def __init__(self, application):
         self.application = application
@@ -53,10 +62,21 @@ class FrontClient:
             answer["status"] = int(status.split()[0])
             answer["headers"] = response_headers
 
-        chunks = self.application(environ, start_response)
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        request_started.connect(self._count)
         try:
-            body = b"".join(chunks)
+            chunks = self.application(environ, start_response)
+            try:
+                body = b"".join(chunks)
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
         finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+            request_started.disconnect(self._count)
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         return Answer(answer["status"], answer["headers"], body)
+
+    def _count(self, **kwargs):
+        self.django_requests += 1

@@ -36,6 +36,7 @@ def probability(spam_filter, body, **fields):
     return score and score.probability
 
 
+@pytest.mark.once  # the filter in memory: no database
 class TestQuality:
     def test_on_short_texts_what_it_holds_is_spam_and_it_catches_most_spam(self):
         """The quality gate: stratified 5-fold on the SMS corpus, seed 0, at the
@@ -52,6 +53,7 @@ class TestQuality:
         assert one_liners.fp <= 0.002 * (one_liners.fp + one_liners.tn)
 
 
+@pytest.mark.once  # the filter in memory: no database
 class TestWhatTheFilterReads:
     def test_a_word_counts_once_not_also_as_its_runs_of_characters(self):
         assert comment_features(body="free") == comment_features(body="FREE".lower())
@@ -73,6 +75,7 @@ class TestWhatTheFilterReads:
         assert len(comment_features(body="便宜的手表")) == 5  # four pairs of characters, and the length
 
 
+@pytest.mark.once  # the filter in memory: no database
 class TestScores:
     def test_no_score_before_it_has_learned_enough(self):
         spam_filter = MemoryFilter()

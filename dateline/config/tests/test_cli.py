@@ -14,6 +14,9 @@ import pytest
 
 from dateline.conftest import outside_environment, with_collected_static
 
+# Each test runs `dateline` on a site of its own on SQLite, or on none.
+pytestmark = pytest.mark.once
+
 DATELINE = str(Path(sys.executable).parent / "dateline")
 SEED_HEADLINE = "Syrian Army, Popular Fighters Drive ISIL out of Large Region in Western Deir Ezzur"
 

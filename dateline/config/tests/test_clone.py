@@ -8,6 +8,8 @@ import pytest
 
 from dateline.conftest import REPO_ROOT
 
+pytestmark = pytest.mark.once
+
 # Spelt in two parts so that this file does not match itself.
 BESIDE_THE_CHECKOUT = "../" + "shared"
 MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import brotli
+import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
@@ -39,6 +40,7 @@ def test_article_pages_stay_within_the_weight_budget(client, full_site):
         assert weight["br"] < BUDGET, (address, weight)
 
 
+@pytest.mark.once  # files only
 def test_collectstatic_hashes_precompresses_and_compresses_each_version_once(settings, tmp_path):
     """The site's own storage, on the site's own files (Wagtail's would take
     20 s to compress, and `dateline demo` is tested end to end elsewhere)."""
