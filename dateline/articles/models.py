@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
@@ -26,7 +27,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from dateline.articles.navigation import Navigation
-from dateline.articles.pagination import paginate
+from dateline.articles.pagination import listing_html
 from dateline.articles.querysets import ArticlePageManager
 from dateline.comments.selectors import comments_context, comments_summary
 from dateline.core.blocks import ArticleBodyBlock
@@ -107,40 +108,48 @@ class HomePage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
 
     @path("", name="front_page")
     def front_page(self, request):
-        # The lead and the latest in one query: SQLite plans a LIMIT 1 in
-        # this order as a sort of every story (60-200 ms at 100,000), but a
-        # page of them as a walk down the publication-time index.
-        newest = list(ArticlePage.objects.published().descendant_of(self).newest_first()[: self.latest_count + 1])
-        lead = self.lead_article if self.lead_article_id else None
-        if lead is None or not lead.live:
-            lead = newest[0] if newest else None
-        latest = [article for article in newest if article != lead][: self.latest_count]
-        depends_on(
-            request,
-            pagecache_tags.page(self.pk),
-            pagecache_tags.LATEST,
-            *pagecache_tags.pages([lead] if lead else []),
-            *pagecache_tags.pages(latest),
-        )
-        return self.render(request, context_overrides={"lead_article": lead, "latest_articles": latest})
+        def stories():
+            # The lead and the latest in one query: SQLite plans a LIMIT 1 in
+            # this order as a sort of every story (60-200 ms at 100,000), but
+            # a page of them as a walk down the publication-time index.
+            newest = list(ArticlePage.objects.published().descendant_of(self).newest_first()[: self.latest_count + 1])
+            lead = self.lead_article if self.lead_article_id else None
+            if lead is None or not lead.live:
+                lead = newest[0] if newest else None
+            latest = [article for article in newest if article != lead][: self.latest_count]
+            also_shows(
+                request,
+                pagecache_tags.page(self.pk),
+                pagecache_tags.LATEST,
+                *pagecache_tags.pages([lead] if lead else []),
+                *pagecache_tags.pages(latest),
+            )
+            context = {"lead_article": lead, "latest_articles": latest}
+            return render_to_string("articles/includes/front_page_stories.html", context, request)
+
+        # Kept as rendered until the newest stories or the lead change.
+        html = fragment(request, f"home:{self.pk}:stories", stories)
+        depends_on(request, pagecache_tags.page(self.pk), pagecache_tags.LATEST)
+        return self.render(request, context_overrides={"stories": html})
 
     @path("tags/<str:tag_slug>/", name="tag")
     @re_path(rf"^tags/(?P<tag_slug>[^/]+)/page/(?P<page_number>{LATER_PAGE})/$", name="tag_page")
     def tag(self, request, tag_slug, page_number=1):
         tag = get_object_or_404(Tag, slug=tag_slug)
-        articles = ArticlePage.objects.published().descendant_of(self).tagged(tag).newest_first()
         page_url = self.reverse_subpage("tag", kwargs={"tag_slug": tag.slug})
-        listing = paginate(articles, page_number, base_url=self.get_url(request) + page_url)
-        depends_on(
+        stories = listing_html(
             request,
-            pagecache_tags.tag(tag.pk),
-            pagecache_tags.tag_listing(tag.pk),
-            *pagecache_tags.pages(listing.page.object_list),
+            ArticlePage.objects.published().descendant_of(self).tagged(tag),
+            page_number,
+            base_url=self.get_url(request) + page_url,
+            listing=pagecache_tags.tag_listing(tag.pk),
+            empty_message=_("No published stories carry this tag."),
         )
+        depends_on(request, pagecache_tags.tag(tag.pk), pagecache_tags.tag_listing(tag.pk))
         return self.render(
             request,
             template="articles/tag_page.html",
-            context_overrides={"tag": tag, "listing": listing},
+            context_overrides={"tag": tag, "stories": stories, "page_number": int(page_number)},
         )
 
 
@@ -166,15 +175,18 @@ class SectionPage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
     @path("", name="first_page")
     @re_path(rf"^page/(?P<page_number>{LATER_PAGE})/$", name="page")
     def listing(self, request, page_number=1):
-        articles = ArticlePage.objects.published().in_section(self).newest_first()
-        listing = paginate(articles, page_number, base_url=self.get_url(request))
-        depends_on(
+        stories = listing_html(
             request,
-            pagecache_tags.page(self.pk),
-            pagecache_tags.section_listing(self.pk),
-            *pagecache_tags.pages(listing.page.object_list),
+            ArticlePage.objects.published().in_section(self),
+            page_number,
+            base_url=self.get_url(request),
+            listing=pagecache_tags.section_listing(self.pk),
+            empty_message=_("No stories in this section yet."),
         )
-        return self.render(request, context_overrides={"listing": listing, "section": self})
+        depends_on(request, pagecache_tags.page(self.pk), pagecache_tags.section_listing(self.pk))
+        return self.render(
+            request, context_overrides={"stories": stories, "page_number": int(page_number), "section": self}
+        )
 
 
 class ArticlePage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
@@ -456,13 +468,19 @@ class AuthorPage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
     @path("", name="first_page")
     @re_path(rf"^page/(?P<page_number>{LATER_PAGE})/$", name="page")
     def listing(self, request, page_number=1):
-        articles = ArticlePage.objects.published().by_author(self).newest_first()
-        listing = paginate(articles, page_number, base_url=self.get_url(request))
+        stories = listing_html(
+            request,
+            ArticlePage.objects.published().by_author(self),
+            page_number,
+            base_url=self.get_url(request),
+            listing=pagecache_tags.author_listing(self.pk),
+            empty_message=_("No published stories yet."),
+            heading="h3",
+        )
         depends_on(
             request,
             pagecache_tags.page(self.pk),
             pagecache_tags.author_listing(self.pk),
-            *pagecache_tags.pages(listing.page.object_list),
             *([pagecache_tags.image(self.photo_id)] if self.photo_id else []),
         )
-        return self.render(request, context_overrides={"listing": listing})
+        return self.render(request, context_overrides={"stories": stories, "page_number": int(page_number)})

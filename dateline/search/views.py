@@ -70,7 +70,9 @@ def search_articles(*, words, section=None, since=None, until=None):
         in_headline &= Q(headline_key__contains=f" {word}")
     stories = ArticlePage.objects.published()
     if section is not None:
-        stories = stories.in_section(section)
+        # As a list of ids: Wagtail's search backends read a queryset's
+        # filters field by field, and in_section's EXISTS is not one.
+        stories = stories.filter(pk__in=ArticlePage.objects.in_section(section).values("pk"))
     stories = stories.first_published_between(since, until)
     headline_first = Case(When(in_headline, then=Value(0)), default=Value(1), output_field=IntegerField())
     stories = stories.order_by(headline_first.asc(), F("first_published_at").desc(), F("pk").desc())

@@ -106,6 +106,56 @@ class TestSectionPage:
         assert 'href="/middle-east/" rel="prev"' in second.content.decode()
         assert 'aria-current="page"><span class="visually-hidden">Page </span>3</a>' in third.content.decode()
 
+    def test_every_page_is_right_the_moment_a_story_is_published_edited_or_taken_down(
+        self, client, middle_east, demo_site, purges
+    ):
+        """Where each page starts is kept between requests (pagination.py):
+        a change to the listing must move every page at once."""
+        made = stories(middle_east, 44)
+
+        def every_page():
+            pages, number = [], 1
+            while True:
+                address = "/middle-east/" if number == 1 else f"/middle-east/page/{number}/"
+                response = client.get(address)
+                if response.status_code == 404:
+                    return pages
+                pages.append(headlines(response))
+                number += 1
+
+        assert [len(page) for page in every_page()] == [20, 20, 5]
+        with purges():
+            newest = ArticlePageFactory(
+                parent=middle_east, title="Breaking: a new story", first_published_at=timezone.now()
+            )
+        pages = every_page()
+        assert [len(page) for page in pages] == [20, 20, 6]
+        assert pages[0][0] == "Breaking: a new story" and pages[2][-1] == made[0].title
+        with purges():
+            made[0].title = "The oldest story, corrected"
+            made[0].save_revision().publish()
+        assert every_page()[2][-1] == "The oldest story, corrected"
+        with purges():
+            newest.unpublish()
+            made[10].unpublish()
+        pages = every_page()
+        assert [len(page) for page in pages] == [20, 20, 4]
+        assert "Breaking: a new story" not in sum(pages, []) and made[10].title not in sum(pages, [])
+        assert client.get("/middle-east/page/3/").status_code == 200
+
+    def test_stories_published_at_the_same_moment_each_appear_once_in_order(self, client, middle_east, demo_site):
+        moment = timezone.now() - timedelta(days=1)
+        same_time = [
+            ArticlePageFactory(parent=middle_east, title=f"Same moment {n}", first_published_at=moment)
+            for n in range(30)
+        ]
+        seen = []
+        for address in ["/middle-east/", "/middle-east/page/2/"]:
+            seen += headlines(client.get(address))
+        assert sorted(seen) == sorted([demo_site.article.title] + [story.title for story in same_time])
+        # Ties go by the tree path, newest page first: the order of creation, reversed.
+        assert seen[1:] == [story.title for story in reversed(same_time)]
+
     @pytest.mark.parametrize(
         "address",
         [

@@ -122,7 +122,18 @@ def test_results_come_in_pages(client, demo_site):
     assert client.get("/search/", {"q": "drought", "page": "x"}).status_code == 404
 
 
-def test_a_taken_down_story_leaves_the_results_at_once(client, stories):
+def test_results_are_right_the_moment_a_story_is_published_edited_or_taken_down(client, stories, demo_site):
+    assert found(client, "convoy") == [stories["convoy"].title]
+    fresh = ArticlePageFactory(
+        parent=demo_site.sections["World News"],
+        title="A second convoy sets out",
+        standfirst="",
+        body=[("paragraph", "<p>Dawn.</p>")],
+    )
+    assert found(client, "convoy") == [fresh.title, stories["convoy"].title]
+    fresh.title = "Flotilla sets out"
+    fresh.save_revision().publish()
+    assert found(client, "flotilla") == [fresh.title]
     assert found(client, "convoy") == [stories["convoy"].title]
     stories["convoy"].unpublish()
     assert found(client, "convoy") == []
