@@ -18,6 +18,7 @@ hence this module. `highlight` maps matches in folded text back onto the
 original, so snippets show what was written, with the words found marked.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -66,14 +67,20 @@ def headline_key(headline):
     return f" {' '.join(WORD.findall(normalize(headline)))} "
 
 
+@functools.lru_cache(maxsize=4096)
+def _fold(character):
+    return normalize(character)
+
+
 def _folded_with_origins(text):
     """The folded text, and for each of its characters the index of the original it came from."""
-    folded, origins = [], []
-    for index, ch in enumerate(text):
-        for out in normalize(ch):
-            folded.append(out)
-            origins.append(index)
-    return "".join(folded), origins
+    if text.isascii():
+        return text.casefold(), range(len(text))  # ASCII folds one character to one
+    pieces = [_fold(character) for character in text]
+    folded = "".join(pieces)
+    if len(folded) == len(text):
+        return folded, range(len(text))
+    return folded, [index for index, piece in enumerate(pieces) for _ in piece]
 
 
 def highlight(text, words, *, width=220):

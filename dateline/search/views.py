@@ -4,19 +4,18 @@ words found highlighted, filters by section and date, and pages."""
 from django import forms
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from wagtail.search.backends import get_search_backend
 
-from dateline.articles.models import ArticlePage, SectionPage
+from dateline.articles.models import SectionPage
 from dateline.articles.navigation import Navigation
 from dateline.core import ratelimit
 from dateline.core.clients import client_ip
 from dateline.core.text import without_controls
+from dateline.search.results import RankedSearch
 from dateline.search.text import highlight, terms
 
 PER_PAGE = 20
@@ -56,30 +55,6 @@ class SearchForm(forms.Form):
         return cleaned
 
 
-def search_articles(*, words, section=None, since=None, until=None):
-    """Published stories matching every word, best first: those whose headline
-    holds every word, then the rest, each group newest first.
-
-    Why not the backends' own scores: on SQLite, Wagtail's BM25 weighs a short
-    headline above a headline that matches, and scoring each hit with a
-    correlated subquery took seconds for common words at 100,000 stories;
-    PostgreSQL's ts_rank would rank differently again. Headline, then recency,
-    is what a news reader expects, and the same on both databases."""
-    in_headline = Q()
-    for word in words:
-        in_headline &= Q(headline_key__contains=f" {word}")
-    stories = ArticlePage.objects.published()
-    if section is not None:
-        # As a list of ids: Wagtail's search backends read a queryset's
-        # filters field by field, and in_section's EXISTS is not one.
-        stories = stories.filter(pk__in=ArticlePage.objects.in_section(section).values("pk"))
-    stories = stories.first_published_between(since, until)
-    headline_first = Case(When(in_headline, then=Value(0)), default=Value(1), output_field=IntegerField())
-    stories = stories.order_by(headline_first.asc(), F("first_published_at").desc(), F("pk").desc())
-    backend = get_search_backend()
-    return backend.search(" ".join(words), stories, operator="and", order_by_relevance=False)
-
-
 @require_GET
 def search(request):
     form = SearchForm(request.GET or None)
@@ -97,13 +72,15 @@ def search(request):
         if not words:
             context["message"] = "Please search for at least one letter or number."
         else:
-            paginator = Paginator(search_articles(words=words, **_filters(form)), PER_PAGE)
+            found = RankedSearch(words, **_filters(form))
+            paginator = Paginator(found, PER_PAGE)
             try:
                 page = paginator.page(request.GET.get("page") or 1)
             except InvalidPage as error:
                 raise Http404("No such page of results.") from error
             navigation = Navigation.for_request(request)
             context["results"] = page
+            context["found"] = found
             context["hits"] = [
                 {
                     "article": article,
