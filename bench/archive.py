@@ -3,10 +3,12 @@ search and feeds, each as a ratio to the story page in the same run.
 
     .venv/bin/python bench/archive.py [--size 100000] [--database sqlite|postgres]
                                       [--requests 200] [--seconds 20] [--keep DIR] [--reuse DIR]
+                                      [--reuse-database NAME]
 
 Builds a site of --size stories as bench/speed.py does (the demo content,
 synthetic stories, 100 approved comments under the seed story; --reuse a
-data folder kept with --keep, SQLite only), starts `dateline serve` on
+data folder kept with --keep; on PostgreSQL, also --reuse-database with the
+name of a database built for it, which is kept), starts `dateline serve` on
 loopback and asks for each address one request at a time, --requests times
 or for --seconds, whichever ends first. Every address carries a query string
 the page cache does not store, so each answer is rendered by Django, with
@@ -32,8 +34,8 @@ from urllib.parse import quote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from comments import free_port  # noqa: E402
-from speed import SITE_PROBE, build_site, drop_database, probe, start, stop  # noqa: E402
+from comments import POSTGRES, free_port  # noqa: E402
+from speed import REDIS, SITE_PROBE, build_site, drop_database, probe, start, stop  # noqa: E402
 
 # (what, path, target p50 ratio, target p95 ratio or None); {section} and
 # {deepest} are filled in from the site.
@@ -92,11 +94,15 @@ def main():
     parser.add_argument("--requests", type=int, default=200, help="at most this many requests an address")
     parser.add_argument("--seconds", type=float, default=20, help="and for at most about this long")
     parser.add_argument("--keep", help="keep the site's data folder here (SQLite)")
-    parser.add_argument("--reuse", help="use this kept data folder (SQLite)")
+    parser.add_argument("--reuse", help="use this kept data folder")
+    parser.add_argument("--reuse-database", help="with --reuse and --database postgres: this PostgreSQL database")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="dateline-archive-bench-") as work:
         home, env, postgres = build_site(args.size, Path(work), args.reuse, args.database)
+        if args.reuse and args.database == "postgres":
+            env["DATABASE_URL"] = POSTGRES.rsplit("/", 1)[0] + f"/{args.reuse_database}"
+            env["CACHE_URL"] = REDIS
         server = None
         try:
             site = json.loads(probe(env, SITE_PROBE.format(comments=100)))
