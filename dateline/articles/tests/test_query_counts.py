@@ -27,7 +27,7 @@ PAGES = {
     "feed": (10, 8),
     "sitemap page": (4, 2),
     "news sitemap": (3, 1),
-    "search": (7, 3),
+    "search": (8, 4),
     "api list": (9, 6),
     "api story": (7, 4),
 }
