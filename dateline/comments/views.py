@@ -12,6 +12,7 @@ who comment, and only them, one small request (or one more click).
 """
 
 import logging
+import re
 
 from django.db import DatabaseError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -32,6 +33,8 @@ from dateline.core.clients import client_ip
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_DATABASE = 30  # seconds
+ARTICLE_ID = re.compile(r"[0-9]{1,10}")
+MAX_ID = 2**31 - 1  # the largest id a database column holds
 
 
 def _published_article(article_id):
@@ -90,7 +93,8 @@ def _form_page(request, article, form, *, message="", status=200, retry_after=No
 def form_token(request):
     """Fresh tokens for a comment form on a cached page (JavaScript asks for them)."""
     article_id = request.GET.get("article", "")
-    if not article_id.isdigit():
+    # ASCII digits, and no more than an id column holds ("²".isdigit() is true).
+    if not ARTICLE_ID.fullmatch(article_id) or int(article_id) > MAX_ID:
         return JsonResponse({"error": "Say which article: ?article=<id>."}, status=400)
     return JsonResponse({"csrf": get_token(request), "token": tokens.issue(int(article_id))})
 

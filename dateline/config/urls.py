@@ -25,6 +25,9 @@ if settings.DATELINE_SERVE_MEDIA:
 
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
+handler400 = "dateline.core.views.bad_request"
+handler500 = "dateline.core.views.server_error"
+
 # Wagtail serves every other address from the page tree. A language prefix
 # (/ar/...) for editions will wrap this in i18n_patterns.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,10 +1,12 @@
-"""The health endpoint that proxies and monitors poll."""
+"""The health endpoint that proxies and monitors poll, and the error pages
+for requests Django could not handle."""
 
 import logging
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
@@ -39,3 +41,19 @@ def healthz(request):
     body = {"status": "ok" if healthy else "unavailable"}
     body.update({name: "ok" if ok else "unreachable" for name, ok in checks.items()})
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+# Django's own error views run the CSRF check to offer a token to their
+# templates (`requires_csrf_token`). When the request's body is what failed
+# (a form that is not UTF-8 raises BadRequest as the CSRF check reads it),
+# that check fails again inside the error view, and the reader gets a bare
+# 500 from the server. These pages need no token, and are rendered with no
+# request context, so they never read the request or the database.
+
+
+def bad_request(request, exception):
+    return HttpResponseBadRequest(render_to_string("400.html"))
+
+
+def server_error(request):
+    return HttpResponseServerError(render_to_string("500.html"))

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # Outermost, so stored pages keep every header the others add.
     "dateline.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that reads the database with the path.
+    "dateline.core.middleware.NulPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
