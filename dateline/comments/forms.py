@@ -1,5 +1,7 @@
 """The "Leave a Reply" form, validated on the server whatever the browser did."""
 
+import unicodedata
+
 from django import forms
 from django.core.validators import URLValidator
 
@@ -23,6 +25,20 @@ class PlainTextField(forms.CharField):
         if self.single_line:
             return " ".join(without_controls(value, keep=set()).split())
         return without_controls(value)
+
+
+class WebsiteField(forms.URLField):
+    """A commenter's web address. Control and format characters (NUL, escape,
+    zero-width spaces, bidi overrides such as U+202E, which can make
+    "https://example.org/\u202egnp.exe" read as a harmless image) have no
+    place in one, and are refused rather than passed to the page's link."""
+
+    def to_python(self, value):
+        if value and any(unicodedata.category(character) in ("Cc", "Cf") for character in value):
+            raise forms.ValidationError(
+                "A web address has no hidden or direction characters: please type it again.", code="hidden"
+            )
+        return super().to_python(value)
 
 
 class CommentForm(forms.Form):
@@ -55,7 +71,7 @@ class CommentForm(forms.Form):
             "invalid": "Please enter a valid email address, like name@example.org.",
         },
     )
-    website = forms.URLField(
+    website = WebsiteField(
         label="Website",
         required=False,
         max_length=200,

@@ -147,6 +147,11 @@ class TestValidation:
             ({"email": ""}, "email", "Please enter your email address."),
             ({"website": "javascript:alert(1)"}, "website", "starting with http:// or https://"),
             ({"website": "ftp://files.example.org/"}, "website", "starting with http:// or https://"),
+            # Regression (issue 16): these reached the page's href.
+            ({"website": "https://exa\x01mple.org/"}, "website", "no hidden or direction characters"),
+            ({"website": "https://example.org/\x1b[31m"}, "website", "no hidden or direction characters"),
+            ({"website": "https://example.org/\u202egnp.exe"}, "website", "no hidden or direction characters"),
+            ({"website": "https://example.org/\u200b"}, "website", "no hidden or direction characters"),
             ({"comment": ""}, "comment", "Please write your comment."),
             ({"comment": " \n\t "}, "comment", "Please write your comment."),
             ({"comment": "x" * 10_001}, "comment", "please keep it under 10,000 characters"),
