@@ -31,6 +31,7 @@ from dateline.articles.pagination import listing_html
 from dateline.articles.querysets import ArticlePageManager
 from dateline.comments.selectors import comments_context, comments_summary
 from dateline.core.blocks import ArticleBodyBlock
+from dateline.core.pages import ReadOnlyPageMixin
 from dateline.pagecache import also_shows, depends_on
 from dateline.pagecache import tags as pagecache_tags
 from dateline.pagecache.fragments import fragment
@@ -60,7 +61,7 @@ def _own_route(page_class, path_components):
     return True
 
 
-class HomePage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
+class HomePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixin, Page):
     """The front page: a lead story and the newest stories across sections.
 
     Also answers /tags/<slug>/, since a tag belongs to no section.
@@ -153,7 +154,7 @@ class HomePage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
         )
 
 
-class SectionPage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
+class SectionPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixin, Page):
     """A section of the site, such as Middle East. Its place among its siblings
     is its place in the menu; untick "Show in menus" to hide it from the menu."""
 
@@ -189,7 +190,7 @@ class SectionPage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
         )
 
 
-class ArticlePage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
+class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixin, Page):
     """A news story. Its headline is the page title; readers' comments follow it,
     oldest thread first, with later pages of threads at <address>comments/page/N/."""
 
@@ -423,7 +424,7 @@ class ArticleTag(TaggedItemBase):
     content_object = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class AuthorIndexPage(KnownViewRestrictionsMixin, Page):
+class AuthorIndexPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, Page):
     """/authors/: everyone who writes for the newsroom."""
 
     parent_page_types = ["articles.HomePage"]
@@ -437,7 +438,7 @@ class AuthorIndexPage(KnownViewRestrictionsMixin, Page):
         return context
 
 
-class AuthorPage(KnownViewRestrictionsMixin, RoutablePageMixin, Page):
+class AuthorPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixin, Page):
     """A writer's page: who they are and what they have written. The title is their name."""
 
     job_title = models.CharField(max_length=120, blank=True, help_text="e.g. “Middle East correspondent”.")

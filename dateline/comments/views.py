@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dateline.articles.models import ArticlePage
 from dateline.comments import services, tokens
@@ -89,7 +89,7 @@ def _form_page(request, article, form, *, message="", status=200, retry_after=No
 
 
 @never_cache
-@require_GET
+@require_safe
 def form_token(request):
     """Fresh tokens for a comment form on a cached page (JavaScript asks for them)."""
     article_id = request.GET.get("article", "")

@@ -26,6 +26,7 @@ if settings.DATELINE_SERVE_MEDIA:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
 handler400 = "dateline.core.views.bad_request"
+handler404 = "dateline.core.views.page_not_found"
 handler500 = "dateline.core.views.server_error"
 
 # Wagtail serves every other address from the page tree. A language prefix

@@ -3,12 +3,13 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from dateline.core.pages import ReadOnlyPageMixin
 from dateline.pagecache import depends_on
 from dateline.pagecache import tags as pagecache_tags
 from dateline.pagecache.lookups import KnownViewRestrictionsMixin
 
 
-class StandardPage(KnownViewRestrictionsMixin, Page):
+class StandardPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, Page):
     """A page of information about the site: privacy, about us, contact."""
 
     body = RichTextField(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])

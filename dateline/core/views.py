@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,13 @@ def healthz(request):
 # that check fails again inside the error view, and the reader gets a bare
 # 500 from the server. These pages need no token, and are rendered with no
 # request context, so they never read the request or the database.
+
+
+def page_not_found(request, exception):
+    """A 404 in the API's own format under /api/; the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not Found"}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def bad_request(request, exception):

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_response_headers
-from django.views.decorators.http import condition, require_GET
+from django.views.decorators.http import condition, require_safe
 from wagtail.models import PageLogEntry, Site
 
 from dateline.articles.models import ArticlePage
@@ -50,7 +50,7 @@ def feed_view(feed_class):
     def last_modified(request, kind, **kwargs):
         return _state(request, feed_class, kind, kwargs)[1]
 
-    @require_GET
+    @require_safe
     @condition(etag_func=etag, last_modified_func=last_modified)
     def view(request, kind, **kwargs):
         return feed_class(kind)(request, **kwargs)
@@ -58,7 +58,7 @@ def feed_view(feed_class):
     return view
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -74,7 +74,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def sitemap_index(request):
     """The index of sitemaps, each file at most 50,000 addresses (?p=N for the next)."""
     entries = []
@@ -89,7 +89,7 @@ def sitemap_index(request):
     return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
 
 
-@require_GET
+@require_safe
 def sitemap_file(request, section):
     """One file of the sitemap: Django's view, known to the page cache."""
     depends_on(request, pagecache_tags.SITEMAPS)
@@ -100,7 +100,7 @@ NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000
 
 
-@require_GET
+@require_safe
 def news_sitemap(request):
     """Google News: only stories first published in the last two days, at most 1,000.
 

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from dateline.articles.models import SectionPage
 from dateline.articles.navigation import Navigation
@@ -55,7 +55,7 @@ class SearchForm(forms.Form):
         return cleaned
 
 
-@require_GET
+@require_safe
 def search(request):
     form = SearchForm(request.GET or None)
     context = {"form": form, "results": None, "message": ""}

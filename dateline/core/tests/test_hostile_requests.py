@@ -47,3 +47,28 @@ def test_a_form_post_in_another_encoding_is_a_400(demo_site):
         )
         assert response.status_code == 400, address
         assert "could not read" in response.content.decode(), address
+
+
+@pytest.mark.parametrize("page", ["/", "/middle-east/", "/authors/", "/privacy/"])
+def test_pages_allow_only_reading(client, demo_site, page):
+    """Regression: OPTIONS said every page took PUT, PATCH and DELETE."""
+    assert client.options(page)["Allow"] == "GET, HEAD, OPTIONS"
+    for method in (client.put, client.patch, client.delete):
+        assert method(page).status_code == 405
+    assert client.options(demo_site.article.url)["Allow"] == "GET, HEAD, OPTIONS"
+
+
+@pytest.mark.parametrize("address", ["/search/?q=convoy", "/robots.txt", "/feeds/rss/", "/sitemap.xml"])
+def test_head_is_answered_as_get_is(client, demo_site, address):
+    """Regression: HEAD was a 405 when the page cache did not hold the page, and a 200 when it did."""
+    head, get = client.head(address), client.get(address)
+    assert head.status_code == get.status_code == 200
+    assert head["Content-Type"] == get["Content-Type"]
+    assert head.content == b""
+
+
+def test_the_api_answers_an_unknown_address_in_json(client, demo_site):
+    for address in ["/api/v1/nope/", "/api/v1/articles/1/extra/"]:
+        response = client.get(address)
+        assert (response.status_code, response["Content-Type"]) == (404, "application/json"), address
+        assert response.json() == {"detail": "Not Found"}
