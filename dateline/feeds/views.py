@@ -81,6 +81,8 @@ def sitemap_index(request):
     depends_on(request, pagecache_tags.SITEMAPS)
     for name, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
+        if not sitemap.paginator.count:
+            continue  # an empty <urlset> fails the sitemaps.org schema
         location = absolute(reverse("sitemap", kwargs={"section": name}))
         lastmod = sitemap.get_latest_lastmod()
         pages = sitemap.paginator.num_pages

@@ -5,3 +5,6 @@ class NewsroomConfig(AppConfig):
     name = "dateline.newsroom"
     label = "newsroom"
     verbose_name = "Newsroom"
+
+    def ready(self):
+        from dateline.newsroom import tags  # noqa: F401 (connects the tag slug receiver)
