@@ -8,12 +8,14 @@ of their own.
 """
 
 import hashlib
+import ipaddress
 import threading
 import time
 from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http.request import split_domain_port, validate_host
 
 from dateline.pagecache.clock import LocalClock, RedisClock
 
@@ -34,9 +36,25 @@ def cache_key(environ):
     cookies = environ.get("HTTP_COOKIE")
     if cookies and any(name in cookies for name in _PRIVATE_COOKIES):
         return None
-    scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")
-    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-    return f"{scheme}://{host.lower()}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '/')}"
+    # Only what can change the page goes in the key, or a client could fill
+    # the store with copies: the host name (without its port) when the site
+    # serves it, and the scheme as the server or a trusted proxy saw it.
+    host = split_domain_port(environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""))[0]
+    if not host or not validate_host(host, settings.ALLOWED_HOSTS):
+        return None  # Django refuses it (400)
+    return f"{_scheme(environ)}://{host}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '/')}"
+
+
+def _scheme(environ):
+    """https or http: X-Forwarded-Proto counts only from a trusted proxy (DATELINE_TRUSTED_PROXIES)."""
+    if environ.get("wsgi.url_scheme") == "https":
+        return "https"
+    try:
+        peer = ipaddress.ip_address(environ.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return "http"
+    trusted = any(peer in network for network in settings.DATELINE_TRUSTED_PROXIES)
+    return "https" if trusted and environ.get("HTTP_X_FORWARDED_PROTO") == "https" else "http"
 
 
 # Cookies that may change a page for the one reader who sends them.
