@@ -560,12 +560,28 @@ def large_archive_copy(large_archive, tmp_path_factory):
     import shutil
 
     home = tmp_path_factory.mktemp("archive-copy")
+    # The SQLite file is copied through SQLite's backup API, not as files:
+    # its -wal and -shm files come and go as connections open and close,
+    # and a copy of the files taken meanwhile failed, or could miss the
+    # pages still in the write-ahead log.
     shutil.copytree(
-        large_archive.home, home, dirs_exist_ok=True, ignore=shutil.ignore_patterns("cache", "pagecache", "*.log")
+        large_archive.home,
+        home,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("cache", "pagecache", "*.log", "dateline.sqlite3*"),
     )
     environment = {**large_archive.environment, "DATELINE_HOME": str(home)}
     created = None
-    if "DATABASE_URL" in environment:
+    if "DATABASE_URL" not in environment:
+        import sqlite3
+        from contextlib import closing
+
+        with (
+            closing(sqlite3.connect(large_archive.home / "dateline.sqlite3")) as source,
+            closing(sqlite3.connect(home / "dateline.sqlite3")) as copy,
+        ):
+            source.backup(copy)
+    else:
         import psycopg
 
         server_url, built = environment["DATABASE_URL"].rsplit("/", 1)
