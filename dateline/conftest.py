@@ -138,7 +138,10 @@ def live_site(live_server, django_db_serialized_rollback):
 @pytest.fixture
 def new_browser_context(chromium, live_site):
     """Makes fresh browser profiles on the live server, each refusing, and
-    reporting, any request to a host other than the site itself. All are
+    reporting, any request to a host other than the site itself, and
+    reporting anything the site's Content-Security-Policy refused (Chromium
+    says so in the console): every browser test also checks that the policy
+    lets the site work. All are
     closed when the test ends, while the live server still runs: a profile
     left open keeps connections that the server's threads would close after
     the server stopped."""
@@ -162,6 +165,11 @@ def new_browser_context(chromium, live_site):
         context.set_default_timeout(10_000)
         context.route("**/*", guard)
         context.foreign_requests = foreign  # a test that expects one clears it
+        context.refused_by_policy = []
+        context.on(
+            "console",
+            lambda message: "Content Security Policy" in message.text and context.refused_by_policy.append(message.text),
+        )
         contexts.append(context)
         return context
 
@@ -170,6 +178,7 @@ def new_browser_context(chromium, live_site):
         context.close()
     for context in contexts:
         assert context.foreign_requests == [], f"The page asked third-party hosts for: {context.foreign_requests}"
+        assert context.refused_by_policy == [], f"The Content-Security-Policy refused: {context.refused_by_policy}"
 
 
 @pytest.fixture

@@ -65,10 +65,26 @@ def path(name, *, default):
 
 
 def home():
-    """The data folder of an embedded site: database, cache, media, secret key."""
+    """The data folder of an embedded site: database, cache, media, secret key.
+
+    Private to the service's user: the database holds commenters' e-mail
+    addresses, and diskcache unpickles what it finds in the cache folder
+    (GHSA-w8v5-vhqr-4h9v), so another local user who could write there
+    could run code as the site."""
     folder = path("DATELINE_HOME", default=Path("var").resolve())
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private(folder, 0o700)
     return folder
+
+
+def make_private(location, mode):
+    """Take group and others' access away from a file or folder the service owns.
+
+    One the service does not own (an operator's shared mount) is left as
+    it is, and docs/security.md says what to check."""
+    status = location.stat()
+    if status.st_mode & 0o077 and status.st_uid == os.geteuid():
+        location.chmod(mode)
 
 
 def base_url():
@@ -104,6 +120,7 @@ def database(data_folder):
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not usable: {error}") from error
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        _private_sqlite_file(Path(config["NAME"]))
         # Several worker processes share one SQLite file. WAL lets readers
         # run beside a writer; synchronous=FULL makes a commit durable before
         # it is acknowledged; IMMEDIATE transactions take the write lock up
@@ -117,6 +134,17 @@ def database(data_folder):
     elif config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured(f"DATABASE_URL must point at SQLite or PostgreSQL, not {config['ENGINE']}.")
     return config
+
+
+def _private_sqlite_file(name):
+    """Create the database file readable by its owner only, or make it so.
+    SQLite gives its -wal and -shm files the database file's permissions."""
+    if str(name) in ("", ":memory:") or not name.parent.is_dir():
+        return
+    try:
+        os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        make_private(name, 0o600)
 
 
 def cache(data_folder):

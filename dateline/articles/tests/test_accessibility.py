@@ -5,11 +5,10 @@ import json
 
 import pytest
 
-from dateline.conftest import REPO_ROOT, public_pages
+from dateline.conftest import public_pages
+from dateline.testing.browser import axe_results
 
 pytestmark = pytest.mark.browser
-
-AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.mark.parametrize(
@@ -17,16 +16,13 @@ AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
     [("light", 1280), ("dark", 1280), ("light", 320), ("dark", 320)],
 )
 def test_public_pages_have_no_axe_violations(browser_context, full_site, scheme, width):
-    if not AXE.exists():
-        pytest.fail("axe-core is missing from node_modules: run scripts/test, which installs it.")
     page = browser_context.new_page()
     page.emulate_media(color_scheme=scheme)
     page.set_viewport_size({"width": width, "height": 800})
     found = {}
     for name, address in public_pages(full_site).items():
         page.goto(address)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document, { resultTypes: ['violations'] })")
+        result = axe_results(page)
         violations = [
             f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
             for v in result["violations"]

@@ -20,7 +20,7 @@ def back_to_top(page):
 def scroll_to_bottom(page):
     page.mouse.wheel(0, 20_000)
     page.wait_for_function(
-        "window.scrollY > 0 && window.scrollY + window.innerHeight >= document.body.scrollHeight - 2"
+        "() => window.scrollY > 0 && window.scrollY + window.innerHeight >= document.body.scrollHeight - 2"
     )
 
 
@@ -53,11 +53,11 @@ def test_reader_finds_and_reads_the_seed_article(browser_page, demo_site):
     button = back_to_top(page)
     assert not button.is_visible()
     scroll_to_bottom(page)
-    page.wait_for_function("document.querySelector('[data-back-to-top]').classList.contains('is-visible')")
-    page.wait_for_function("getComputedStyle(document.querySelector('[data-back-to-top]')).opacity === '1'")
+    page.wait_for_function("() => document.querySelector('[data-back-to-top]').classList.contains('is-visible')")
+    page.wait_for_function("() => getComputedStyle(document.querySelector('[data-back-to-top]')).opacity === '1'")
 
     button.click()  # by mouse
-    page.wait_for_function("window.scrollY === 0")
+    page.wait_for_function("() => window.scrollY === 0")
     assert page.evaluate("document.activeElement.id") == "top"
     assert page.evaluate("window.__scrolls") == ["smooth"]
 
@@ -69,7 +69,7 @@ def test_back_to_top_by_keyboard_with_reduced_motion(browser_page, demo_site):
     page.add_init_script(RECORD_SCROLLS)
     page.goto(demo_site.article.url)
     page.keyboard.press("End")
-    page.wait_for_function("window.scrollY > 0")
+    page.wait_for_function("() => window.scrollY > 0")
     for _ in range(80):  # Tab through the page, as a keyboard user does
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.dataset.backToTop !== undefined"):
@@ -78,7 +78,7 @@ def test_back_to_top_by_keyboard_with_reduced_motion(browser_page, demo_site):
         pytest.fail("Back to top could not be reached with the Tab key")
     assert back_to_top(page).evaluate("el => getComputedStyle(el).opacity") == "1"
     page.keyboard.press("Enter")
-    page.wait_for_function("window.scrollY === 0")
+    page.wait_for_function("() => window.scrollY === 0")
     assert page.evaluate("window.__scrolls") == ["auto"]
     assert page.evaluate("document.activeElement.id") == "top"
     page.keyboard.press("Tab")  # focus carries on from the top of the page
@@ -92,7 +92,7 @@ def test_back_to_top_works_without_javascript(new_browser_context, demo_site):
     link = back_to_top(page)
     assert link.is_visible()
     link.click()
-    page.wait_for_function("window.scrollY === 0")
+    page.wait_for_function("() => window.scrollY === 0")
     assert page.url.endswith("#top")
 
 

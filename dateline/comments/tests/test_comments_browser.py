@@ -8,11 +8,10 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from dateline.articles.models import ArticlePage
-from dateline.articles.tests.test_accessibility import AXE
 from dateline.comments.models import Comment
 from dateline.comments.tests.conftest import make_comment
 from dateline.conftest import ARTIFACTS
-from dateline.testing.browser import tab_to
+from dateline.testing.browser import axe_results, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -145,8 +144,7 @@ def test_comment_pages_have_no_axe_violations(browser_context, full_site, scheme
     found = {}
 
     def check(name):
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document, { resultTypes: ['violations'] })")
+        result = axe_results(page)
         violations = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]]
         if violations:
             found[name] = violations

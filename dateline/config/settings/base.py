@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # Outermost, so stored pages keep every header the others add.
     "dateline.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Before anything that reads the database with the path.
     "dateline.core.middleware.NulPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -164,12 +166,77 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Wagtail's page editor posts many fields for long articles.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Headers (docs/security.md). With an https base URL, plain http is
+# redirected and browsers are told to keep to https (HSTS); a proxy ends TLS,
+# so it must be trusted to say which requests came over https.
+DATELINE_HTTPS = DATELINE_BASE_URL.startswith("https://")
+if DATELINE_HTTPS and not DATELINE_TRUSTED_PROXIES:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "DATELINE_BASE_URL is https, but DATELINE_TRUSTED_PROXIES is not set: Dateline serves "
+        "plain http behind the proxy that ends TLS, and only a trusted proxy's "
+        "X-Forwarded-Proto can say that a request came over https."
+    )
+SECURE_SSL_REDIRECT = DATELINE_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's check over loopback or the private network
+SECURE_HSTS_SECONDS = int(env.number("DATELINE_HSTS_SECONDS", default=365 * 24 * 60 * 60)) if DATELINE_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("DATELINE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.boolean("DATELINE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = DATELINE_BASE_URL.startswith("https://")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = DATELINE_HTTPS
+CSRF_COOKIE_SECURE = DATELINE_HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Pages load scripts, styles, fonts and images from the site alone: no
+# inline script, so an injected <script> or on*= attribute does not run even
+# if escaping failed somewhere. A fixed policy, not a per-request nonce,
+# because pages are stored and answered to many readers. Embeds load, when
+# the reader asks, in frames of their provider; JSON-LD is data, not script.
+# Wagtail's admin has its own inline scripts and is left out.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": [_NONE],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "media-src": [_SELF],
+        "manifest-src": [_SELF],
+        "frame-src": ["https:"],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+        "base-uri": [_NONE],
+        "object-src": [_NONE],
+        **({"upgrade-insecure-requests": True} if DATELINE_HTTPS else {}),
+    },
+}
+# Powerful browser features no page of a news site uses.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}
 
 LOGGING = {
     "version": 1,

@@ -148,6 +148,28 @@ def test_embedded_secret_key_is_generated_once_and_kept_private(clean_env, tmp_p
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
+def test_data_folder_and_database_are_private_to_the_service(clean_env, tmp_path):
+    """Another local user can neither read commenters' e-mails in the
+    database nor plant a pickle in the cache folder."""
+    home = tmp_path / "fresh"
+    clean_env.setenv("DATELINE_HOME", str(home))
+    env.database(env.home())
+    assert home.stat().st_mode & 0o777 == 0o700
+    assert (home / "dateline.sqlite3").stat().st_mode & 0o777 == 0o600
+
+
+def test_an_existing_open_data_folder_is_made_private(clean_env, tmp_path):
+    home = tmp_path / "old"
+    home.mkdir(mode=0o755)
+    home.chmod(0o755)
+    (home / "dateline.sqlite3").touch()
+    (home / "dateline.sqlite3").chmod(0o644)
+    clean_env.setenv("DATELINE_HOME", str(home))
+    env.database(env.home())
+    assert home.stat().st_mode & 0o777 == 0o700
+    assert (home / "dateline.sqlite3").stat().st_mode & 0o777 == 0o600
+
+
 def test_secret_key_from_environment_wins(clean_env):
     clean_env.setenv("DATELINE_SECRET_KEY", "k" * 60)
     assert env.secret_key(env.home(), generate=True) == "k" * 60
