@@ -168,7 +168,9 @@ def new_browser_context(chromium, live_site):
         context.refused_by_policy = []
         context.on(
             "console",
-            lambda message: "Content Security Policy" in message.text and context.refused_by_policy.append(message.text),
+            lambda message: (
+                "Content Security Policy" in message.text and context.refused_by_policy.append(message.text)
+            ),
         )
         contexts.append(context)
         return context

@@ -2,10 +2,11 @@
 for requests Django could not handle."""
 
 import logging
+import sys
 
 from django.core.cache import cache
-from django.db import connection
-from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -63,5 +64,30 @@ def bad_request(request, exception):
     return HttpResponseBadRequest(render_to_string("400.html"))
 
 
+# How long a client or proxy should wait before asking again when the
+# database cannot be reached: long enough for a restart or a failover.
+RETRY_AFTER_SECONDS = 30
+
+
 def server_error(request):
+    """A 503 with Retry-After when the database could not be reached (a
+    proxy then fails over or retries, and a reader is told to come back),
+    a 500 for anything else. Django calls this inside its `except` block,
+    so the exception is the one being handled."""
+    if database_unavailable(sys.exc_info()[1]):
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": "Service Unavailable"}, status=503)
+        else:
+            response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Internal Server Error"}, status=500)
     return HttpResponseServerError(render_to_string("500.html"))
+
+
+def database_unavailable(error):
+    """True for the errors of a database that is down, restarting or locked
+    (connection refused or lost, "database is locked"); not for a bad query
+    or a broken constraint."""
+    return isinstance(error, (OperationalError, InterfaceError))
