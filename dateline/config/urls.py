@@ -10,6 +10,7 @@ from dateline.search.views import search
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/", include("dateline.accounts.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("comments/", include("dateline.comments.urls")),
     path("", include("dateline.feeds.urls")),

@@ -6,7 +6,9 @@ and a disk cache under DATELINE_HOME. Production points DATABASE_URL at
 PostgreSQL and CACHE_URL at Redis, and must then provide DATELINE_SECRET_KEY.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dateline.config import env
 
@@ -38,6 +40,7 @@ if DATELINE_TRUSTED_PROXIES:
 
 INSTALLED_APPS = [
     "dateline.core",
+    "dateline.accounts",
     "dateline.newsroom",
     "dateline.articles",
     "dateline.comments",
@@ -61,6 +64,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -87,11 +93,15 @@ MIDDLEWARE = [
     "dateline.pagecache.lookups.KnownSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "dateline.accounts.middleware.TwoStepVerificationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A withdrawn story answers 410, unless an editor redirected its address.
     "dateline.articles.middleware.TakenDownMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Published pages for readers, answered before Django runs (docs/performance.md).
@@ -128,6 +138,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff sign-in (dateline/accounts, docs/security.md). django-axes counts
+# failed sign-ins by account and, separately, by client address: either
+# reaching the limit locks sign-in for the cool-off time, even with the
+# right password. Only the attempts are kept, not a log of every sign-in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env.number("DATELINE_SIGNIN_FAILURE_LIMIT", default=5))
+AXES_COOLOFF_TIME = timedelta(minutes=env.number("DATELINE_SIGNIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "dateline.core.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "dateline.accounts.views.locked_out"
+AXES_VERBOSE = False
+# Password reset e-mails: (requests, seconds) per client address and per e-mail address.
+DATELINE_PASSWORD_RESET_RATE_LIMITS = {"address": (5, 3600), "email": (3, 3600)}
+# The authenticator app names the account after the site's host.
+OTP_TOTP_ISSUER = urlsplit(DATELINE_BASE_URL).hostname
+# A staff session ends this long after sign-in (readers have no session).
+SESSION_COOKIE_AGE = int(env.number("DATELINE_SESSION_HOURS", default=12) * 3600)
 
 # The site's language gives <html lang dir>; the newsroom's time zone is the
 # one every published time is shown in.
