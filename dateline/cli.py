@@ -334,6 +334,8 @@ PASSTHROUGH = {
     "export-commenter": ("export_commenter", "print everything stored about one commenter, by email (JSON)"),
     "erase-commenter": ("erase_commenter", "erase one commenter's data, keeping their threads intact"),
     "purge-comment-ips": ("purge_comment_ips", "delete commenters' IP addresses past the retention period"),
+    "backup": ("backup", "copy the whole site (database, media, secret key) into a new folder"),
+    "restore": ("restore", "restore a site from a backup folder into an empty data folder or database"),
     "publish-scheduled": (
         "publish_scheduled",
         "publish and take down pages whose time has come (serve and worker do it by themselves)",

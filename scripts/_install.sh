@@ -51,7 +51,7 @@ ensure_python_env() {
 
 # What the test suite drives: Debian's Chromium, Java for the Nu Html
 # Checker, npm for vnu-jar and axe-core (package-lock.json), nginx for the
-# scale-out test and wrk for bench/speed.py.
+# scale-out test, wrk for bench/speed.py, and pg_dump for backups.
 ensure_test_tools() {
     local missing=()
     [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
@@ -59,6 +59,7 @@ ensure_test_tools() {
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
     command -v npm >/dev/null 2>&1 || missing+=(npm)
+    command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
     fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
     if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
     if [ ! -f "$DATELINE_ROOT/node_modules/.package-lock.json" ] \
