@@ -117,6 +117,9 @@ def test_a_damaged_or_foreign_folder_is_refused(source, backup, target, tmp_path
     assert damaged.returncode != 0 and "is damaged" in damaged.stderr
     not_a_backup = restore(target, tmp_path)
     assert not_a_backup.returncode != 0 and "is not a Dateline backup" in not_a_backup.stderr
-    assert "not empty" in subprocess.run(
-        [str(DATELINE), "backup", str(folder)], env=source.environment, capture_output=True, text=True
-    ).stderr
+    assert (
+        "not empty"
+        in subprocess.run(
+            [str(DATELINE), "backup", str(folder)], env=source.environment, capture_output=True, text=True
+        ).stderr
+    )
