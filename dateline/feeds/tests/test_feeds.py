@@ -121,11 +121,12 @@ def test_rss_enclosure_is_the_hero_image(client, feeds_site):
     assert enclosure.get("url").startswith(f"{BASE}/media/images/")
 
 
-def test_guid_survives_a_change_of_address(client, feeds_site):
+def test_guid_survives_a_change_of_address(client, feeds_site, purges):
     feature = feeds_site.feature
     before = json.loads(get(client, "/feeds/json/").content)
     feature.slug = "aid-convoys-reach-deir-ezzur"
-    feature.save_revision().publish()
+    with purges():  # as the publish commits
+        feature.save_revision().publish()
     after = json.loads(get(client, "/feeds/json/").content)
     find = lambda feed: next(i for i in feed["items"] if i["title"] == feature.title)  # noqa: E731
     assert find(before)["id"] == find(after)["id"]
@@ -176,3 +177,29 @@ def test_pages_advertise_their_feeds(client, feeds_site):
     assert 'href="/feeds/tags/deir-ezzur/rss/"' in tag
     author = client.get(feeds_site.reporter.url).content.decode()
     assert f'href="/feeds/authors/{feeds_site.reporter.slug}/json/"' in author
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom", "json"])
+def test_a_kept_entry_is_written_again_when_what_it_shows_changes(client, feeds_site, purges, kind):
+    """Each story's entry is kept as written between renders of a feed; a
+    change to the story, its author, its tags or its section's name writes
+    it again, as the change commits."""
+    address = f"/feeds/{kind}/?fresh"  # a query string: rendered by Django each time, entries kept
+    feature = feeds_site.feature
+    assert feature.title in get(client, address).content.decode()
+    changes = [
+        ("the story", lambda: setattr(feature, "title", "Convoys turned back at Deir Ezzur"), feature),
+        ("its author", lambda: setattr(feeds_site.reporter, "title", "Rania H. Haddad"), feeds_site.reporter),
+        ("its section", lambda: setattr(feeds_site.sections["Middle East"], "title", "Mideast"),
+         feeds_site.sections["Middle East"]),
+    ]  # fmt: skip
+    for what, change, page in changes:
+        change()
+        with purges():
+            page.save_revision().publish()
+        assert page.title in get(client, address).content.decode(), what
+    tag = feature.tags.get(slug="aid")
+    tag.name = "Humanitarian aid"
+    with purges():
+        tag.save()
+    assert "Humanitarian aid" in get(client, address).content.decode()
