@@ -32,15 +32,10 @@ class PasswordResetView(account.PasswordResetView):
 
     def form_valid(self, form):
         limits = settings.DATELINE_PASSWORD_RESET_RATE_LIMITS
-        email = form.cleaned_data["email"].strip().lower()
+        counted = {"address": client_ip(self.request), "email": form.cleaned_data["email"].strip().lower()}
         verdicts = [
-            ratelimit.hit(
-                "password-reset:address",
-                client_ip(self.request),
-                limit=limits["address"][0],
-                seconds=limits["address"][1],
-            ),
-            ratelimit.hit("password-reset:email", email, limit=limits["email"][0], seconds=limits["email"][1]),
+            ratelimit.hit(f"password-reset:{name}", subject, limit=limits[name][0], seconds=limits[name][1])
+            for name, subject in counted.items()
         ]
         refused = [verdict for verdict in verdicts if not verdict.allowed]
         if refused:

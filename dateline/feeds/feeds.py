@@ -57,12 +57,21 @@ class LatestArticlesFeed(Feed):
         """The page cache's name for which stories the feed holds."""
         return [pagecache_tags.LATEST]
 
+    def newest(self, obj):
+        """The ids and publication times of the stories the feed holds,
+        newest first. Asked once a request: the feed's ETag is made of them
+        too (views.py)."""
+        if not hasattr(self.request, "_dateline_feed_newest"):
+            stories = self.articles(obj).newest_first().values_list("pk", "last_published_at")[:LIMIT]
+            self.request._dateline_feed_newest = list(stories)
+        return self.request._dateline_feed_newest
+
     def get_feed(self, obj, request):
         """The feed, its entries kept as written, per format, until their
         story changes (a section renamed, an author, a tag or an image
         changed): after a publish only the new story's entry is written.
         Django's Feed.get_feed would build all 50 again."""
-        newest = list(self.articles(obj).newest_first().values_list("pk", "last_published_at")[:LIMIT])
+        newest = self.newest(obj)
         depends_on(request, pagecache_tags.NAV, *self.scope_tags(obj))
         feed = self.feed_type(
             title=self.title(obj),

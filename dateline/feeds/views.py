@@ -15,7 +15,6 @@ from wagtail.models import PageLogEntry, Site
 
 from dateline.articles.models import ArticlePage
 from dateline.core.links import absolute
-from dateline.feeds.feeds import LIMIT
 from dateline.feeds.sitemaps import SITEMAPS
 from dateline.pagecache import depends_on
 from dateline.pagecache import tags as pagecache_tags
@@ -30,7 +29,7 @@ def _state(request, feed_class, kind, kwargs):
     if not hasattr(request, cache_name):
         feed = feed_class(kind)
         scope = feed.get_object(request, **kwargs)
-        stories = list(feed.articles(scope).newest_first().values_list("pk", "last_published_at")[:LIMIT])
+        stories = feed.newest(scope)
         taken_down = (
             PageLogEntry.objects.filter(action="wagtail.unpublish")
             .order_by("-timestamp")

@@ -71,24 +71,27 @@ def fragments(request, names, renderers):
     """Several parts at once, as `fragment` keeps each. `renderers(missing)`
     is called once with the names not kept and returns {name: render}, so
     what the missing parts show can be loaded in one query (a feed's
-    entries)."""
+    entries). A name it has no render for (its object was deleted
+    meanwhile) is left out."""
     if not settings.DATELINE_PAGE_CACHE or getattr(request, "is_preview", False):
         renders = renderers(list(names))
-        return [mark_safe(renders[name]()) for name in names]  # noqa: S308 (rendered and escaped by their writers)
+        return [mark_safe(renders[name]()) for name in names if name in renders]  # noqa: S308 (escaped by their writers)
     store = page_store()
     parts = {name: store.lookup(KEY_PREFIX + name) for name in names}
     missing = [name for name, part in parts.items() if part is None]
     if missing:
         renders = renderers(missing)
         for name in missing:
-            parts[name] = _render(request, store, renders[name])
-            store.save(KEY_PREFIX + name, parts[name])
+            if name in renders:
+                parts[name] = _render(request, store, renders[name])
+                store.save(KEY_PREFIX + name, parts[name])
+    kept = [parts[name] for name in names if parts[name] is not None]
     page = getattr(request, REQUEST_ATTRIBUTE, None)
     if page is not None:
-        for part in parts.values():
+        for part in kept:
             page.tags.update(part.tags)
             page.expire_at(part.expires_at)
-    return [mark_safe(parts[name].html) for name in names]  # noqa: S308 (rendered and escaped by their writers)
+    return [mark_safe(part.html) for part in kept]  # noqa: S308 (rendered and escaped by their writers)
 
 
 def _render(request, store, render):

@@ -24,7 +24,7 @@ PAGES = {
     "section page 2": (9, 2),
     "tag": (8, 1),
     "author": (9, 2),
-    "feed": (10, 8),
+    "feed": (10, 4),
     "sitemap page": (4, 2),
     "news sitemap": (3, 1),
     "search": (8, 4),
