@@ -208,7 +208,11 @@ def test_embedded_settings_start_with_no_variables_at_all(tmp_path):
 def test_base_url_gives_admin_links_allowed_hosts_and_secure_cookies(tmp_path):
     result = settings_in_subprocess(
         tmp_path,
-        {"DATELINE_BASE_URL": "https://news.example.org/", "DATELINE_ALLOWED_HOSTS": "www.example.org"},
+        {
+            "DATELINE_BASE_URL": "https://news.example.org/",
+            "DATELINE_ALLOWED_HOSTS": "www.example.org",
+            "DATELINE_TRUSTED_PROXIES": "10.0.0.1",  # the proxy that ends TLS
+        },
         "s.WAGTAILADMIN_BASE_URL, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.CSRF_TRUSTED_ORIGINS",
     )
     assert result.returncode == 0, result.stderr
