@@ -261,7 +261,6 @@ PERMISSIONS_POLICY = {
         "geolocation",
         "gyroscope",
         "hid",
-        "interest-cohort",
         "magnetometer",
         "microphone",
         "midi",
