@@ -29,10 +29,10 @@ from dateline.comments.forms import CommentForm
 from dateline.comments.models import Comment, CommentPolicy
 from dateline.comments.selectors import comment_page_url, own_comment_token
 from dateline.core.clients import client_ip
+from dateline.core.views import RETRY_AFTER_DATABASE
 
 logger = logging.getLogger(__name__)
 
-RETRY_AFTER_DATABASE = 30  # seconds
 ARTICLE_ID = re.compile(r"[0-9]{1,10}")
 MAX_ID = 2**31 - 1  # the largest id a database column holds
 

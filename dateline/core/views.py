@@ -66,7 +66,7 @@ def bad_request(request, exception):
 
 # How long a client or proxy should wait before asking again when the
 # database cannot be reached: long enough for a restart or a failover.
-RETRY_AFTER_SECONDS = 30
+RETRY_AFTER_DATABASE = 30
 
 
 def server_error(request):
@@ -79,7 +79,7 @@ def server_error(request):
             response = JsonResponse({"detail": "Service Unavailable"}, status=503)
         else:
             response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Retry-After"] = str(RETRY_AFTER_DATABASE)
         return response
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Internal Server Error"}, status=500)
