@@ -12,8 +12,6 @@ second, p50 and p99 latency of the post, and errors.
 """
 
 import argparse
-import http.cookiejar
-import json
 import os
 import secrets
 import signal
@@ -29,14 +27,11 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from dateline.testing.comments import reader
+
 ROOT = Path(__file__).resolve().parent.parent
 DATELINE = ROOT / ".venv" / "bin" / "dateline"
 POSTGRES = os.environ.get("DATELINE_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
-
-
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def free_port():
@@ -48,7 +43,11 @@ def free_port():
 def prepare(backend, home):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATELINE_") and k != "DATABASE_URL"}
     env.update(
-        {"DATELINE_HOME": str(home), "DATELINE_TRUSTED_PROXIES": "127.0.0.1", "DATELINE_SECRET_KEY": secrets.token_urlsafe(60)}
+        {
+            "DATELINE_HOME": str(home),
+            "DATELINE_TRUSTED_PROXIES": "127.0.0.1",
+            "DATELINE_SECRET_KEY": secrets.token_urlsafe(60),
+        }
     )
     database = None
     if backend == "postgres":
@@ -66,7 +65,10 @@ def prepare(backend, home):
 def start(env, port, home):
     log = (home / "server.log").open("w")
     process = subprocess.Popen(
-        [DATELINE, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
+        [DATELINE, "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     for _ in range(240):
@@ -88,24 +90,6 @@ def article_id(env, home):
 
     with sqlite3.connect(home / "dateline.sqlite3") as db:
         return db.execute("SELECT page_ptr_id FROM articles_articlepage").fetchone()[0]
-
-
-def reader(base, article, n):
-    address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirects
-    )
-    headers = {"X-Forwarded-For": address, "Origin": base}
-    with opener.open(urllib.request.Request(f"{base}/comments/token/?article={article}", headers=headers)) as response:
-        tokens = json.load(response)
-    form = {
-        "comment": f"Benchmark comment {n}: what the sources said about the advance.",
-        "name": f"Reader {n}",
-        "email": f"reader{n}@example.org",
-        "token": tokens["token"],
-        "csrfmiddlewaretoken": tokens["csrf"],
-    }
-    return opener, headers, form
 
 
 def post(base, article, job):

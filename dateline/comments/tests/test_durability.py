@@ -4,8 +4,6 @@ halfway through and started again, and every comment that was
 acknowledged is there, once; a reader who retries a post the crash cut off
 does not post it twice."""
 
-import http.cookiejar
-import json
 import os
 import signal
 import threading
@@ -18,14 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from dateline.conftest import _site_of_its_own
+from dateline.testing.comments import reader
 
 POSTS = 500
 KILL_AFTER = 150  # acknowledged posts
-
-
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 @pytest.fixture
@@ -34,27 +28,10 @@ def server(tmp_path_factory, collected_static):
         yield site.start()
 
 
-def reader(server, article, n):
-    """A reader with the form filled in, as the page script leaves it."""
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirects)
-    headers = {"X-Forwarded-For": f"10.{n // 256}.{n % 256}.9", "Origin": server.base}
-    request = urllib.request.Request(f"{server.base}/comments/token/?article={article}", headers=headers)
-    with opener.open(request, timeout=30) as response:
-        tokens = json.load(response)
-    form = {
-        "comment": f"Durability check {n}: what the sources in Homs said.",
-        "name": f"Reader {n}",
-        "email": f"reader{n}@mail.invalid",
-        "token": tokens["token"],
-        "csrfmiddlewaretoken": tokens["csrf"],
-    }
-    return n, opener, headers, form
-
-
 def post(server, article, job):
     """True when the site acknowledged the comment (303), False when the
     connection failed before it answered."""
-    n, opener, headers, form = job
+    opener, headers, form = job
     request = urllib.request.Request(
         f"{server.base}/comments/post/{article}/", data=urllib.parse.urlencode(form).encode(), headers=headers
     )
@@ -65,13 +42,16 @@ def post(server, article, job):
         status = error.code
     except OSError:
         return False
-    assert status == 303, f"post {n} answered {status}"
+    assert status == 303, f"{form['name']}'s post answered {status}"
     return True
 
 
 def test_every_acknowledged_comment_survives_a_kill_and_none_is_saved_twice(server):
     article = server.sql("SELECT page_ptr_id FROM articles_articlepage")[0][0]
-    jobs = [reader(server, article, n) for n in range(POSTS)]
+    jobs = [
+        reader(server.base, article, n, comment=f"Durability check {n}: what the sources in Homs said.")
+        for n in range(POSTS)
+    ]
     time.sleep(3.2)  # the forms' minimum age
 
     acknowledged, lost = [], []
@@ -104,6 +84,6 @@ def test_every_acknowledged_comment_survives_a_kill_and_none_is_saved_twice(serv
     )
     saved = dict(rows)
     assert all(count == 1 for count in saved.values()), "a comment was saved twice"
-    expected = {job[3]["comment"] for job in [*acknowledged, *retried]}
+    expected = {form["comment"] for _, _, form in [*acknowledged, *retried]}
     assert expected <= set(saved), f"{len(expected - set(saved))} acknowledged comment(s) lost"
     assert len(saved) == POSTS
