@@ -10,9 +10,13 @@ Here the index is asked directly, on the column that holds the folded text
 
 - Whether there are more than a few matches, the index answers at once.
 - When they are few, their ids are fetched and sorted: quick for few.
-- When they are many, they are dense: walking the stories newest first
-  down the publication-time index, asking the index whether each one
-  matches, fills a page of twenty after a few dozen stories.
+- When they are many, the stories are walked newest first down the
+  publication-time index, the headline matches first (found through an
+  index of headlines alone, search/headlines.py), then the rest. Each
+  story walked is either asked about (the index answers for one story
+  quickly) or looked up in the list of matches, built once (quick when they
+  are thousands, not when they are most of the archive): a sample of the
+  newest entries says which costs less for the page asked.
 
 A large result (more than FEW entries in the index) lists its first
 MAX_RESULTS stories and is not counted exactly. Neither
@@ -30,18 +34,35 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from dateline.articles.models import ArticlePage
+from dateline.search.headlines import HeadlineIndex
 
 # Up to this many matches in the index, fetching and sorting them is quick.
 FEW = 2000
 # A large result lists this many stories at most: readers refine a search
 # long before page 50.
 MAX_RESULTS = 1000
+# The newest entries of the index sampled to tell how dense the matches are
+# among the newest stories, the ones a walk reads first.
+SAMPLE = 1000
+# What a walk costs, in microseconds, measured at 100,000 stories on SQLite
+# (bench/archive.py): asking the index whether one story matches (17 to 160,
+# more for rarer words), listing one match in a set built once, and stepping
+# to the next story and looking it up in that set.
+ASK_ONE = 30
+LIST_ONE = 0.2
+STEP_ONE = 1
+# And fetching one story whose headline holds the words, to sort them all.
+FETCH_ONE = 7
+# More headline matches than this are walked, never fetched: at 100,000
+# stories walking to the 20th costs less from about 500 (costs above).
+FETCHED_HEADLINES = 600
 
 
 def _in_headline(words):
+    """The headline holds every word, as a whole word (headline_key is " word word ")."""
     in_headline = Q()
     for word in words:
-        in_headline &= Q(headline_key__contains=f" {word}")
+        in_headline &= Q(headline_key__contains=f" {word} ")
     return in_headline
 
 
@@ -53,38 +74,56 @@ class SQLiteIndex:
         " JOIN wagtailsearch_indexentry_fts ON wagtailsearch_indexentry_fts.rowid = entry.id"
         " WHERE entry.content_type_id = %s AND wagtailsearch_indexentry_fts MATCH %s LIMIT %s)"
     )
+    # Entries of any kind: a sample, not a count.
+    SAMPLE_SQL = (
+        "SELECT count(*) FROM wagtailsearch_indexentry_fts WHERE wagtailsearch_indexentry_fts MATCH %s"
+        " AND rowid > (SELECT max(id) FROM wagtailsearch_indexentry) - %s"
+    )
     IDS_SQL = (
         "SELECT CAST(entry.object_id AS INTEGER) FROM wagtailsearch_indexentry entry"
         " JOIN wagtailsearch_indexentry_fts ON wagtailsearch_indexentry_fts.rowid = entry.id"
         " WHERE entry.content_type_id = %s AND wagtailsearch_indexentry_fts MATCH %s"
     )
-    MATCHES_SQL = (
+    ASK_SQL = (
         "EXISTS (SELECT 1 FROM wagtailsearch_indexentry entry"
         " JOIN wagtailsearch_indexentry_fts ON wagtailsearch_indexentry_fts.rowid = entry.id"
         ' WHERE entry.content_type_id = %s AND entry.object_id = CAST("wagtailcore_page"."id" AS TEXT)'
         " AND wagtailsearch_indexentry_fts MATCH %s)"
     )
+    LISTED_SQL = (
+        "EXISTS (SELECT 1 FROM wagtailsearch_indexentry entry"
+        ' WHERE entry.content_type_id = %s AND entry.object_id = CAST("wagtailcore_page"."id" AS TEXT)'
+        " AND +entry.id IN (SELECT rowid FROM wagtailsearch_indexentry_fts"
+        " WHERE wagtailsearch_indexentry_fts MATCH %s))"
+    )
 
     def __init__(self, words, content_type):
-        self.words = words
+        # The words are folded letters and digits (dateline.search.text.terms), quoted all the same.
+        quoted = " AND ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+        self.query = f"{{body}} : ({quoted})"
         self.content_type = content_type
 
-    def _query(self, column):
-        # The words are folded letters and digits (dateline.search.text.terms), quoted all the same.
-        quoted = " AND ".join('"{}"'.format(word.replace('"', '""')) for word in self.words)
-        return f"{{{column}}} : ({quoted})"
+    def count_sql(self, up_to):
+        return self.COUNT_SQL, [self.content_type, self.query, up_to]
 
-    def count(self, column="body", *, up_to):
-        with connection.cursor() as cursor:
-            cursor.execute(self.COUNT_SQL, [self.content_type, self._query(column), up_to])
-            return cursor.fetchone()[0]
+    def sample_sql(self, newest):
+        return self.SAMPLE_SQL, [self.query, newest]
 
     # Parameters, not text, carry the words: nothing a reader types enters the SQL.
-    def ids(self, column="body"):
-        return RawSQL(self.IDS_SQL, (self.content_type, self._query(column)))  # noqa: S611
+    def ids(self):
+        return RawSQL(self.IDS_SQL, (self.content_type, self.query))  # noqa: S611
 
-    def matches(self):
-        return RawSQL(self.MATCHES_SQL, (self.content_type, self._query("body")), output_field=BooleanField())  # noqa: S611
+    def asked(self):
+        """A filter asking the index about each story in turn."""
+        return RawSQL(self.ASK_SQL, (self.content_type, self.query), output_field=BooleanField())  # noqa: S611
+
+    def listed(self):
+        """A filter looking each story up in the list of matching entries,
+        built once. The list holds the FTS table's rowids, not the stories'
+        ids: reading 5,000 entry rows to learn their stories took 7 ms, where
+        each story walked finds its entry in an index. The unary + keeps
+        SQLite from driving the query from the list."""
+        return RawSQL(self.LISTED_SQL, (self.content_type, self.query), output_field=BooleanField())  # noqa: S611
 
 
 class PostgresIndex:
@@ -101,16 +140,32 @@ class PostgresIndex:
             lexemes &= Lexeme(word)
         # The configuration the backend indexed with, so that words stem alike.
         self.query = SearchQuery(lexemes, search_type="raw", config=get_search_backend().config)
+        self.all_entries = IndexEntry.objects.all()
         self.entries = IndexEntry.objects.filter(content_type_id=content_type)
 
-    def count(self, column="body", *, up_to):
-        return self.entries.filter(**{column: self.query})[:up_to].count()
+    @staticmethod
+    def _sql(queryset):
+        return queryset.query.get_compiler(connection=connection).as_sql()
 
-    def ids(self, column="body"):
-        return self.entries.filter(**{column: self.query}).values_list(Cast("object_id", IntegerField()), flat=True)
+    def count_sql(self, up_to):
+        sql, params = self._sql(self.entries.filter(body=self.query).values("id")[:up_to])
+        return f"SELECT count(*) FROM ({sql}) AS body", list(params)  # noqa: S608 (Django's SQL)
 
-    def matches(self):
+    def sample_sql(self, newest):
+        """No sample: PostgreSQL reads each entry's body vector from its
+        TOAST table to check it, and 1,000 of them took 11 ms. The walk
+        asks the index about each story, which a page of a common word
+        needs a few dozen times."""
+        return "SELECT NULL", []
+
+    def ids(self):
+        return self.entries.filter(body=self.query).values_list(Cast("object_id", IntegerField()), flat=True)
+
+    def asked(self):
         return Exists(self.entries.filter(object_id=Cast(OuterRef("pk"), CharField()), body=self.query))
+
+    def listed(self):
+        return Q(pk__in=self.ids())
 
 
 class RankedSearch:
@@ -131,6 +186,25 @@ class RankedSearch:
         content_type = ContentType.objects.get_for_model(ArticlePage).pk
         index_class = PostgresIndex if connection.vendor == "postgresql" else SQLiteIndex
         self.index = index_class(words, content_type)
+        self.headlines = HeadlineIndex(words, connection.vendor)
+
+    @cached_property
+    def _sizes(self):
+        """In one query: the matches, counted up to FEW + 1; those among the
+        SAMPLE newest entries of the index; the number of entries (near
+        enough: the newest entry's id); and the headlines holding every word,
+        counted up to FETCHED_HEADLINES + 1."""
+        parts = [
+            self.index.count_sql(FEW + 1),
+            self.index.sample_sql(SAMPLE),
+            ("SELECT max(id) FROM wagtailsearch_indexentry", []),
+            self.headlines.count_sql(FETCHED_HEADLINES + 1),
+        ]
+        sql = "SELECT " + ", ".join(f"({part})" for part, _ in parts)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [param for _, params in parts for param in params])
+            matches, sampled, entries, headlines = cursor.fetchone()
+        return {"matches": matches, "sampled": sampled, "entries": entries or 0, "headlines": headlines}
 
     @cached_property
     def exact(self):
@@ -139,7 +213,7 @@ class RankedSearch:
         Counting every match costs what sorting them does (200 ms for a
         common word at 100,000 stories on PostgreSQL), so the index is only
         asked whether there are more than FEW."""
-        return self.index.count(up_to=FEW + 1) <= FEW
+        return self._sizes["matches"] <= FEW
 
     def count(self):
         return self._few().count() if self.exact else MAX_RESULTS
@@ -168,43 +242,66 @@ class RankedSearch:
         stories = self._published().filter(pk__in=self.index.ids())
         return stories.order_by(headline_first.asc(), F("first_published_at").desc(), F("pk").desc())
 
-    # Many matches: walk the stories newest first, asking the index story by story.
+    # Many matches: walk the stories newest first, headline matches, then the rest.
 
-    def _matching(self):
-        return self._published().filter(self.index.matches()).order_by("-first_published_at", "-pk")
+    def _matching(self, stop):
+        """Matching stories newest first, for a walk that reads `stop` of them.
+
+        Asking the index about each story costs little per story but grows
+        with the stories read; listing the matches once costs in proportion
+        to their number. The sample of the newest entries tells how many
+        stories the walk will read: a word in most stories fills a page
+        after a few dozen, asked one by one; a phrase in one story in
+        twenty needs hundreds, and its 5,000 matches are listed in 1 ms."""
+        sizes = self._sizes
+        if sizes["sampled"] is None:
+            return self._published().filter(self.index.asked()).order_by("-first_published_at", "-pk")
+        density = max(sizes["sampled"], 1) / max(1, min(SAMPLE, sizes["entries"]))
+        read = stop / density
+        asking = read * ASK_ONE
+        listing = density * sizes["entries"] * LIST_ONE + read * STEP_ONE
+        matches = self.index.listed() if listing < asking else self.index.asked()
+        return self._published().filter(matches).order_by("-first_published_at", "-pk")
+
+    def _headline_matches(self):
+        """Published stories whose headline holds every word, found through
+        the headline index. Whole words, as `_few` ranks them: the index
+        finds the candidates, `_in_headline` decides."""
+        return self._published().filter(_in_headline(self.words), pk__in=self.headlines.ids())
+
+    def _fetch_headline_matches(self, stop):
+        """Whether fetching and sorting every headline match costs less than
+        walking newest first to the `stop`th (both as for the body above)."""
+        sizes = self._sizes
+        headlines = sizes["headlines"]
+        if not headlines or headlines > min(FEW, FETCHED_HEADLINES):
+            return not headlines
+        walking = stop * sizes["entries"] / headlines * STEP_ONE + headlines * LIST_ONE
+        return headlines * FETCH_ONE <= walking
 
     @cached_property
-    def _few_headlines(self):
-        """The matches whose headline holds every word, newest first, as ids,
-        when the index's headline column says they are few; None when many.
-
-        That column holds headlines as written, not folded (dateline.search.text),
-        so it may miss a headline whose letters fold differently: such a
-        story then comes with the rest, never lost."""
-        titles = self.index.count("title", up_to=FEW + 1)
-        if titles > FEW:
-            return None
-        if not titles:
+    def _headline_ids(self):
+        if not self._sizes["headlines"]:
             return []
-        stories = self._published().filter(_in_headline(self.words), pk__in=self.index.ids("title"))
-        return list(stories.order_by("-first_published_at", "-pk").values_list("pk", flat=True))
+        stories = self._headline_matches().order_by("-first_published_at", "-pk")
+        return list(stories.values_list("pk", flat=True))
 
     def _walked(self, start, stop):
         if start >= stop:
             return []
-        few = self._few_headlines
-        if few is not None:
-            wanted = few[start:stop]
+        if self._fetch_headline_matches(stop):
+            fetched = self._headline_ids
+            wanted = fetched[start:stop]
             found = sorted(ArticlePage.objects.filter(pk__in=wanted), key=lambda story: wanted.index(story.pk))
-            rest = self._matching().exclude(pk__in=few)
-            first = len(few)
+            first = len(fetched)
+            rest = self._matching(max(1, stop - first)).exclude(pk__in=fetched)
         else:
-            in_headline = _in_headline(self.words)
-            found = list(self._matching().filter(in_headline)[start:stop])
-            rest = self._matching().exclude(in_headline)
-            # Headline matches are many: they fill the page, end on it, or
-            # (rarely: the index counted drafts too) ended on an earlier page.
-            first = start + len(found) if found else self._matching().filter(in_headline).count()
+            in_headline = Q(self.headlines.holds()) & _in_headline(self.words)
+            walked = self._published().filter(in_headline).order_by("-first_published_at", "-pk")
+            found = list(walked[start:stop])
+            # The headline matches fill the page, end on it, or ended on an earlier page.
+            first = start + len(found) if found else self._headline_matches().count()
+            rest = self._matching(max(1, stop - first)).exclude(in_headline)
         if len(found) == stop - start:
             return found
         offset = max(0, start - first)

@@ -31,6 +31,9 @@ PAGES = {
     "api list": (9, 6),
     "api story": (7, 4),
 }
+# A search with more than search.results.FEW matches (every synthetic story)
+# is walked newest first, not counted and sorted: one query fewer.
+MANY_MATCHES_SEARCH = (7, 3)
 
 
 def addresses(demo_site):
@@ -108,7 +111,7 @@ def test_query_counts_are_the_same_at_100000_articles(large_archive):
         large_archive.run_python("-m", "dateline.articles.tests.count_queries", *addresses.values()).stdout
     )
     assert {name: measured[address] for name, address in addresses.items()} == {
-        name: [200, *queries] for name, queries in PAGES.items()
+        name: [200, *queries] for name, queries in {**PAGES, "search": MANY_MATCHES_SEARCH}.items()
     }
     assert large_archive.sql("SELECT COUNT(*) FROM articles_articlepage")[0][0] > 100_000
 
