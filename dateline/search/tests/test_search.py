@@ -219,6 +219,15 @@ def test_highlight_escapes_everything_but_its_own_marks():
     assert snippet == "&lt;b&gt;<mark>Convoy</mark>&lt;/b&gt; &amp; co."
 
 
+def test_highlight_marks_what_was_written_when_folding_changes_lengths():
+    """ß folds to two letters, the lam-alef ligature to two, marks to none:
+    the marks still fall on the words as written, with their vowels."""
+    text = "Die Straße nach ﻻذقية والجَيْشُ"
+    assert highlight(text, ["strasse"]) == "Die <mark>Straße</mark> nach ﻻذقية والجَيْشُ"
+    assert highlight(text, ["لاذقيه"]) == "Die Straße nach <mark>ﻻذقية</mark> والجَيْشُ"
+    assert highlight(text, ["nach", "والجيش"]) == "Die Straße <mark>nach</mark> ﻻذقية <mark>والجَيْشُ</mark>"
+
+
 def test_no_results_says_so_and_suggests_searches_that_find_something(client, stories, demo_site):
     page = client.get("/search/", {"q": "convoy ezzur zanzibar", "section": "world-news"}).content.decode()
     assert "0 stories found" in page
