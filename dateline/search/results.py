@@ -36,6 +36,10 @@ from django.db.models.functions import Cast
 from dateline.articles.models import ArticlePage
 from dateline.search.headlines import HeadlineIndex
 
+# What a result shows (search/hit.html). Its words are kept apart, as
+# rendered parts (views._hits): loading every story's blocks was a tenth
+# of a search.
+SHOWN = ("title", "url_path", "path", "depth", "first_published_at")
 # Up to this many matches in the index, fetching and sorting them is quick.
 FEW = 2000
 # A large result lists this many stories at most: readers refine a search
@@ -227,7 +231,7 @@ class RankedSearch:
             raise TypeError("Search results are read a page at a time, by slicing.")
         start, stop = window.start or 0, window.stop
         if self.exact:
-            return list(self._few()[start:stop])
+            return list(self._few().only(*SHOWN)[start:stop])
         return self._walked(start, min(stop, MAX_RESULTS))
 
     def _published(self):
@@ -255,13 +259,13 @@ class RankedSearch:
         twenty needs hundreds, and its 5,000 matches are listed in 1 ms."""
         sizes = self._sizes
         if sizes["sampled"] is None:
-            return self._published().filter(self.index.asked()).order_by("-first_published_at", "-pk")
+            return self._published().filter(self.index.asked()).order_by("-first_published_at", "-pk").only(*SHOWN)
         density = max(sizes["sampled"], 1) / max(1, min(SAMPLE, sizes["entries"]))
         read = stop / density
         asking = read * ASK_ONE
         listing = density * sizes["entries"] * LIST_ONE + read * STEP_ONE
         matches = self.index.listed() if listing < asking else self.index.asked()
-        return self._published().filter(matches).order_by("-first_published_at", "-pk")
+        return self._published().filter(matches).order_by("-first_published_at", "-pk").only(*SHOWN)
 
     def _headline_matches(self):
         """Published stories whose headline holds every word, found through
@@ -292,12 +296,13 @@ class RankedSearch:
         if self._fetch_headline_matches(stop):
             fetched = self._headline_ids
             wanted = fetched[start:stop]
-            found = sorted(ArticlePage.objects.filter(pk__in=wanted), key=lambda story: wanted.index(story.pk))
+            stories = ArticlePage.objects.filter(pk__in=wanted).only(*SHOWN)
+            found = sorted(stories, key=lambda story: wanted.index(story.pk))
             first = len(fetched)
             rest = self._matching(max(1, stop - first)).exclude(pk__in=fetched)
         else:
             in_headline = Q(self.headlines.holds()) & _in_headline(self.words)
-            walked = self._published().filter(in_headline).order_by("-first_published_at", "-pk")
+            walked = self._published().filter(in_headline).order_by("-first_published_at", "-pk").only(*SHOWN)
             found = list(walked[start:stop])
             # The headline matches fill the page, end on it, or ended on an earlier page.
             first = start + len(found) if found else self._headline_matches().count()

@@ -1,6 +1,7 @@
 """/search/: ranked full-text search over published stories, with the
 words found highlighted, filters by section and date, and pages."""
 
+from functools import partial
 from html import unescape
 
 from django import forms
@@ -15,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dateline.articles.models import SectionPage
+from dateline.articles.models import ArticlePage, SectionPage
 from dateline.articles.navigation import Navigation
 from dateline.core import ratelimit
 from dateline.core.clients import client_ip
@@ -114,8 +115,14 @@ def _hits(request, articles, words):
     plain text are kept as rendered parts until the story or the sections
     change, as listing cards are; only the marks of the words found are
     written per search. Rendering each story's text from its blocks and
-    its card through templates was half of a search's time."""
+    its card through templates was half of a search's time.
+
+    The results come without their words (RankedSearch loads what a card
+    shows); the texts not kept are loaded in one query."""
     navigation = Navigation.for_request(request)
+
+    def cards(missing):
+        return {f"search-card:{article.pk}": partial(card, article) for article in articles}
 
     def card(article):
         also_shows(request, pagecache_tags.page(article.pk), pagecache_tags.NAV)
@@ -123,30 +130,26 @@ def _hits(request, articles, words):
         context.update(headline=mark_safe(HEADLINE_SLOT), snippet=mark_safe(SNIPPET_SLOT))  # noqa: S308
         return render_to_string("search/hit.html", context, request)
 
-    def text(article):
-        also_shows(request, pagecache_tags.page(article.pk))
-        return escape(_readable_text(article))  # kept as HTML: escaped, and unescaped when read
+    def texts(missing):
+        wanted = {name: int(name.rsplit(":", 1)[1]) for name in missing}
+        stories = ArticlePage.objects.only("standfirst", "body").in_bulk(wanted.values())
+        return {name: partial(text, pk, stories.get(pk)) for name, pk in wanted.items()}
 
-    by_name = {}
-    for article in articles:
-        by_name[f"search-card:{article.pk}"] = by_name[f"search-text:{article.pk}"] = article
-    cards = fragments(request, [f"search-card:{a.pk}" for a in articles], _renderers(by_name, card))
-    texts = fragments(request, [f"search-text:{a.pk}" for a in articles], _renderers(by_name, text))
-    return [
-        {
-            "article": article,
-            "html": mark_safe(  # noqa: S308 (the card is rendered by a template, highlight escapes)
-                kept_card.replace(HEADLINE_SLOT, highlight(article.title, words, width=None)).replace(
-                    SNIPPET_SLOT, highlight(unescape(kept_text), words)
-                )
-            ),
-        }
-        for article, kept_card, kept_text in zip(articles, cards, texts, strict=True)
-    ]
+    def text(pk, story):
+        also_shows(request, pagecache_tags.page(pk))
+        if story is None:  # deleted since it was found
+            return ""
+        return escape(_readable_text(story))  # kept as HTML: escaped, and unescaped when read
 
-
-def _renderers(by_name, render):
-    return lambda missing: {name: (lambda article=by_name[name]: render(article)) for name in missing}
+    names = [f"search-card:{article.pk}" for article in articles]
+    kept_cards = fragments(request, names, cards)
+    kept_texts = fragments(request, [f"search-text:{article.pk}" for article in articles], texts)
+    hits = []
+    for article, kept_card, kept_text in zip(articles, kept_cards, kept_texts, strict=True):
+        html = kept_card.replace(HEADLINE_SLOT, highlight(article.title, words, width=None))
+        html = html.replace(SNIPPET_SLOT, highlight(unescape(kept_text), words))
+        hits.append({"article": article, "html": mark_safe(html)})  # noqa: S308 (a template's card, escaped marks)
+    return hits
 
 
 def _readable_text(article):

@@ -27,13 +27,13 @@ PAGES = {
     "feed": (10, 4),
     "sitemap page": (4, 2),
     "news sitemap": (3, 1),
-    "search": (7, 3),
+    "search": (8, 3),
     "api list": (9, 6),
     "api story": (7, 4),
 }
 # A search with more than search.results.FEW matches (every synthetic story)
 # is walked newest first, not counted and sorted: one query fewer.
-MANY_MATCHES_SEARCH = (6, 2)
+MANY_MATCHES_SEARCH = (7, 2)
 
 
 def addresses(demo_site):

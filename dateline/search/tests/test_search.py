@@ -139,6 +139,21 @@ def test_results_are_right_the_moment_a_story_is_published_edited_or_taken_down(
     assert found(client, "convoy") == []
 
 
+def test_a_result_shows_the_story_as_it_is_now(client, stories, django_capture_on_commit_callbacks):
+    """Each result's card and text are kept between searches (views._hits):
+    an edit reaches the next search."""
+    story = stories["convoy"]
+    assert "crossed the river at dawn" in client.get("/search/", {"q": "convoy"}).content.decode()
+    story.title = "Aid convoy turns back"
+    story.body = [("paragraph", "<p>Trucks carrying flour turned back at the bridge.</p>")]
+    with django_capture_on_commit_callbacks(execute=True):  # purges run when the publish commits
+        story.save_revision().publish()
+    page = client.get("/search/", {"q": "convoy"}).content.decode()
+    assert "Aid <mark>convoy</mark> turns back" in page
+    assert "turned back at the bridge" in page
+    assert "crossed the river" not in page
+
+
 BAD_QUERIES = [
     "",
     "   ",
