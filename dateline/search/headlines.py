@@ -93,15 +93,16 @@ class HeadlineIndex:
         return POSTGRES_VECTOR.format(column=column) + " @@ plainto_tsquery('simple'::regconfig, %s)"
 
     def holds(self):
-        """A filter for a walk down the stories newest first: the headline holds every word.
-
-        On SQLite the unary + keeps the planner from driving the query from
-        the list of matches: the list is built once and each story walked
-        is looked up in it."""
+        """A filter for a walk down the stories newest first: the headline
+        holds every word. On SQLite the list of matches is built once and
+        each story walked is looked up in it (the unary + keeps the planner
+        from driving the query from the list instead). None on PostgreSQL,
+        which would parse each headline walked again, or turn the list into
+        a join and sort every match: there the walk's own test of the
+        headline's words does."""
         if self.postgres:
-            sql = self._postgres_match('"articles_articlepage"."headline_key"')
-        else:
-            sql = '+"wagtailcore_page"."id" IN (SELECT rowid FROM search_headline WHERE search_headline MATCH %s)'
+            return None
+        sql = '+"wagtailcore_page"."id" IN (SELECT rowid FROM search_headline WHERE search_headline MATCH %s)'
         return RawSQL(sql, self.params, output_field=BooleanField())  # noqa: S611 (words are parameters)
 
     def ids(self):

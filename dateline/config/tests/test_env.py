@@ -6,6 +6,7 @@ import sys
 from ipaddress import ip_network
 
 import pytest
+from django.db import connection
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
@@ -103,6 +104,18 @@ def test_database_url_selects_postgresql(clean_env):
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["HOST"], config["NAME"], config["USER"]) == ("db.internal", "dateline", "newsroom")
     assert config["CONN_HEALTH_CHECKS"] is True
+
+
+def test_postgresql_answers_pages_without_parallel_workers(clean_env, django_db_blocker):
+    clean_env.setenv("DATABASE_URL", "postgres://newsroom@db.internal/dateline?options=-c%20statement_timeout%3D5000")
+    options = env.database(env.home())["OPTIONS"]["options"]
+    assert options == "-c statement_timeout=5000 -c max_parallel_workers_per_gather=0"
+    clean_env.setenv("DATABASE_URL", "postgres://newsroom@db.internal/dateline?options=-c%20max_parallel_workers_per_gather%3D2")
+    assert env.database(env.home())["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=2"
+    if connection.vendor == "postgresql":  # the suite's own connections, on the PostgreSQL pass
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == "0"
 
 
 def test_unsupported_database_is_refused(clean_env):
