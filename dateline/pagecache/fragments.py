@@ -77,7 +77,8 @@ def fragments(request, names, renderers):
         renders = renderers(list(names))
         return [mark_safe(renders[name]()) for name in names if name in renders]  # noqa: S308 (escaped by their writers)
     store = page_store()
-    parts = {name: store.lookup(KEY_PREFIX + name) for name in names}
+    kept = store.lookup_many([KEY_PREFIX + name for name in names])
+    parts = {name: kept.get(KEY_PREFIX + name) for name in names}
     missing = [name for name, part in parts.items() if part is None]
     if missing:
         renders = renderers(missing)
@@ -85,13 +86,13 @@ def fragments(request, names, renderers):
             if name in renders:
                 parts[name] = _render(request, store, renders[name])
                 store.save(KEY_PREFIX + name, parts[name])
-    kept = [parts[name] for name in names if parts[name] is not None]
+    shown = [parts[name] for name in names if parts[name] is not None]
     page = getattr(request, REQUEST_ATTRIBUTE, None)
     if page is not None:
-        for part in kept:
+        for part in shown:
             page.tags.update(part.tags)
             page.expire_at(part.expires_at)
-    return [mark_safe(part.html) for part in kept]  # noqa: S308 (rendered and escaped by their writers)
+    return [mark_safe(part.html) for part in shown]  # noqa: S308 (rendered and escaped by their writers)
 
 
 def _render(request, store, render):

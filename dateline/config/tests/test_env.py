@@ -6,8 +6,8 @@ import sys
 from ipaddress import ip_network
 
 import pytest
-from django.db import connection
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
 from dateline.config import env
@@ -110,7 +110,9 @@ def test_postgresql_answers_pages_without_parallel_workers(clean_env, django_db_
     clean_env.setenv("DATABASE_URL", "postgres://newsroom@db.internal/dateline?options=-c%20statement_timeout%3D5000")
     options = env.database(env.home())["OPTIONS"]["options"]
     assert options == "-c statement_timeout=5000 -c max_parallel_workers_per_gather=0"
-    clean_env.setenv("DATABASE_URL", "postgres://newsroom@db.internal/dateline?options=-c%20max_parallel_workers_per_gather%3D2")
+    clean_env.setenv(
+        "DATABASE_URL", "postgres://newsroom@db.internal/dateline?options=-c%20max_parallel_workers_per_gather%3D2"
+    )
     assert env.database(env.home())["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=2"
     if connection.vendor == "postgresql":  # the suite's own connections, on the PostgreSQL pass
         with django_db_blocker.unblock(), connection.cursor() as cursor:

@@ -69,3 +69,14 @@ def test_validated_pages_are_answered_from_memory_until_the_epoch_moves(db, monk
     store.purge(["page:2"])
     assert store.lookup(KEY) is not None
     assert reads == [("page:1",)], "after any purge, the page's own tags are checked once"
+
+
+def test_looking_up_many_keys_answers_as_looking_up_each(db):
+    store = page_store()
+    keys = [f"{KEY}{n}/" for n in range(4)]
+    for n, key in enumerate(keys[:3]):
+        store.save(key, entry(store.clock.epoch(), tags=(f"page:{n}",)))
+    store.lookup(keys[0])  # one validated in this process's memory, the others only stored
+    store.purge(["page:1"])  # an edit of the second
+    assert set(store.lookup_many(keys)) == {keys[0], keys[2]}
+    assert [key for key in keys if store.lookup(key) is not None] == [keys[0], keys[2]]
