@@ -18,6 +18,7 @@ column fails a test.
 
 import datetime
 import logging
+import sqlite3
 
 logger = logging.getLogger("dateline.duework")
 
@@ -82,16 +83,23 @@ def work_is_due(connection, vendor, now):
 def connect(database):
     """A DB-API connection, in autocommit, from a Django DATABASES entry."""
     if database["ENGINE"] == "django.db.backends.sqlite3":
-        import sqlite3
-
         return sqlite3.connect(database["NAME"], timeout=5, isolation_level=None), "sqlite"
-    import psycopg
+    import psycopg  # only a PostgreSQL site's supervisor loads libpq
 
     options = {key: value for key, value in database.get("OPTIONS", {}).items() if key not in DJANGO_ONLY_OPTIONS}
     parts = {"dbname": database["NAME"], "user": database.get("USER"), "password": database.get("PASSWORD")}
     parts |= {"host": database.get("HOST"), "port": database.get("PORT")}
     parts = {key: value for key, value in parts.items() if value}
     return psycopg.connect(**parts, **options, autocommit=True, connect_timeout=5), "postgresql"
+
+
+def _unavailable_database_errors(database):
+    """What an unreachable, restarting or locked database raises."""
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return (sqlite3.Error, OSError)
+    import psycopg  # only a PostgreSQL site's supervisor loads libpq
+
+    return (psycopg.Error, OSError)
 
 
 class DueWorkWatch:
@@ -106,6 +114,7 @@ class DueWorkWatch:
         self.interval = interval
         self.connection = None
         self.next_check = 0.0
+        self.unavailable = _unavailable_database_errors(database)
 
     def due(self, monotonic_now):
         if monotonic_now < self.next_check:
@@ -115,8 +124,15 @@ class DueWorkWatch:
             if self.connection is None:
                 self.connection, self.vendor = connect(self.database)
             return work_is_due(self.connection, self.vendor, datetime.datetime.now(datetime.UTC))
-        except Exception as error:  # noqa: BLE001 (sqlite3.Error, psycopg.Error, OSError: all mean "ask later")
+        except self.unavailable as error:
+            # The database is restarting, unreachable or locked: ask later.
             logger.warning("Could not check for due work (%s); trying again in %s s.", error, self.interval)
+            self.close()
+            return False
+        except Exception:
+            # A bug in the question would stop scheduled publishing: say so
+            # loudly, with the traceback, and keep the server up.
+            logger.exception("Checking for due work failed; trying again in %s s.", self.interval)
             self.close()
             return False
 

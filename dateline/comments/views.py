@@ -29,7 +29,7 @@ from dateline.comments.forms import CommentForm
 from dateline.comments.models import Comment, CommentPolicy
 from dateline.comments.selectors import comment_page_url, own_comment_token
 from dateline.core.clients import client_ip
-from dateline.core.views import RETRY_AFTER_DATABASE
+from dateline.core.views import RETRY_AFTER_DATABASE, database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,9 @@ def post_comment(request, article_id):
     form = CommentForm(request.POST)
     try:
         return _post_comment(request, article_id, form)
-    except DatabaseError:
+    except DatabaseError as error:
+        if not database_unavailable(error):
+            raise  # a bad query or a broken constraint: a bug, not worth trying again
         logger.exception("A comment could not be saved")
         return _unavailable_page(request, article_id, form)
 

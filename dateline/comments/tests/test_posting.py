@@ -6,8 +6,10 @@ from html import unescape
 
 import pytest
 import time_machine
+from django.db import OperationalError, ProgrammingError
 
 from dateline.articles.models import ArticlePage
+from dateline.comments import services
 from dateline.comments.models import Comment
 from dateline.comments.tests.conftest import hidden_value, make_comment
 from dateline.testing.comments import aged_token
@@ -302,3 +304,30 @@ class TestRateLimits:
         again = reader.post(comment="Me again", email="f@example.org", headers={"X-Forwarded-For": "198.51.100.1"})
         assert again.status_code == 429  # 198.51.100.1 has used its one comment
         assert Comment.objects.get(body="From client 2").ip_address == "198.51.100.3"
+
+
+class TestWhenSavingFails:
+    """An unavailable database is worth trying again, and the 503 keeps what
+    was typed; a bug is not: it is a 500, logged with its traceback, never
+    "please try again"."""
+
+    def test_an_unavailable_database_asks_to_try_again_and_keeps_the_comment(self, reader, monkeypatch):
+        def locked(**kwargs):
+            raise OperationalError("database is locked")
+
+        monkeypatch.setattr(services, "comment_submit", locked)
+        response = reader.post(comment="Kept while the database was locked.")
+        assert response.status_code == 503
+        assert response["Retry-After"]
+        assert "Kept while the database was locked.</textarea>" in response.content.decode()
+
+    def test_a_programming_error_is_a_server_error_not_try_again(self, reader, monkeypatch, caplog):
+        def broken(**kwargs):
+            raise ProgrammingError('column "body_html" does not exist')
+
+        monkeypatch.setattr(services, "comment_submit", broken)
+        reader.client.raise_request_exception = False
+        response = reader.post(comment="A reply that meets a bug.")
+        assert response.status_code == 500
+        assert "Retry-After" not in response
+        assert any(record.exc_info and record.exc_info[0] is ProgrammingError for record in caplog.records)

@@ -5,6 +5,7 @@ suite's own database (SQLite or PostgreSQL) after changing things through
 Django and Wagtail, so a schema change in either shows up here.
 """
 
+import logging
 import os
 import time
 import urllib.error
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import Site
 
+from dateline import duework
 from dateline.articles.tests.factories import ArticlePageFactory
 from dateline.comments.models import Comment, CommentPolicy
 from dateline.comments.notifications import send_moderation_digest
@@ -122,6 +124,32 @@ def test_the_watch_asks_at_most_once_per_interval_and_survives_a_broken_database
     assert watch.next_check == pytest.approx(105.0)
     watch.postpone(60, 101.0)
     assert watch.next_check == pytest.approx(161.0)
+
+
+def test_a_broken_database_is_a_warning_and_a_bug_is_an_error_with_its_traceback(tmp_path, monkeypatch, caplog):
+    """An unreachable database is the weather: the watch asks again later.
+    A bug in the question is not: it would stop scheduled publishing, so it
+    is logged as an error with its traceback (and asked again all the same)."""
+    database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "missing" / "site.sqlite3")}
+    watch = DueWorkWatch(database, interval=5)
+    with caplog.at_level(logging.WARNING, logger="dateline.duework"):
+        assert watch.due(100.0) is False
+    [weather] = caplog.records
+    assert weather.levelno == logging.WARNING and weather.exc_info is None
+
+    caplog.clear()
+    database["NAME"] = str(tmp_path / "site.sqlite3")
+
+    def a_bug(*args):
+        raise TypeError("work_is_due() got an unexpected keyword argument")
+
+    monkeypatch.setattr(duework, "work_is_due", a_bug)
+    with caplog.at_level(logging.WARNING, logger="dateline.duework"):
+        assert watch.due(200.0) is False
+    [bug] = caplog.records
+    assert bug.levelno == logging.ERROR
+    assert bug.exc_info[0] is TypeError
+    assert watch.next_check == pytest.approx(205.0)
 
 
 SCHEDULE_A_STORY_AND_A_TASK = """
