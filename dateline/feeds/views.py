@@ -75,7 +75,7 @@ def robots_txt(request):
 
 @require_safe
 def sitemap_index(request):
-    """The index of sitemaps, each file at most 50,000 addresses (?p=N for the next)."""
+    """The index of sitemaps, each file at most 5,000 addresses (?p=N for the next; see sitemaps.py)."""
     entries = []
     depends_on(request, pagecache_tags.SITEMAPS)
     for name, sitemap_class in SITEMAPS.items():
