@@ -15,7 +15,6 @@ import argparse
 import os
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,16 +27,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from dateline.testing.comments import reader
+from dateline.testing.databases import create_database, drop_database
+from dateline.testing.ports import free_port  # noqa: F401 (the other benches take it from here)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATELINE = ROOT / ".venv" / "bin" / "dateline"
 POSTGRES = os.environ.get("DATELINE_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare(backend, home):
@@ -51,12 +46,8 @@ def prepare(backend, home):
     )
     database = None
     if backend == "postgres":
-        import psycopg
-
-        database = f"dateline_bench_{secrets.token_hex(4)}"
-        with psycopg.connect(POSTGRES, autocommit=True) as db:
-            db.execute(f'CREATE DATABASE "{database}"')
-        env["DATABASE_URL"] = POSTGRES.rsplit("/", 1)[0] + f"/{database}"
+        env["DATABASE_URL"] = create_database(POSTGRES, "dateline_bench")
+        database = env["DATABASE_URL"].rsplit("/", 1)[1]
     for command in (["setup"], ["load-demo"]):
         subprocess.run([DATELINE, *command], env=env, check=True, capture_output=True)
     return env, database
@@ -124,10 +115,7 @@ def run(backend, posts, concurrency):
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
         if database:
-            import psycopg
-
-            with psycopg.connect(POSTGRES, autocommit=True) as db:
-                db.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            drop_database(f"{POSTGRES.rsplit('/', 1)[0]}/{database}")
     latencies = sorted(seconds for status, seconds in results if status == 303)
     errors = sum(1 for status, _ in results if status != 303)
     return {

@@ -30,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from comments import DATELINE, free_port, prepare, start  # noqa: E402
 
+from dateline.testing.databases import drop_database  # noqa: E402
+
 ENDPOINTS = {
     "healthz (reference)": "/healthz",
     "article page": None,  # filled in: the seed story
@@ -122,11 +124,9 @@ def run(backend, articles, requests, keep, reuse):
         elif not reuse:
             shutil.rmtree(home, ignore_errors=True)
             if database:
-                import psycopg
                 from comments import POSTGRES
 
-                with psycopg.connect(POSTGRES, autocommit=True) as db:
-                    db.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+                drop_database(f"{POSTGRES.rsplit('/', 1)[0]}/{database}")
 
 
 def main():

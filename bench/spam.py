@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from dateline.testing.databases import create_database, drop_database
+
 ROOT = Path(__file__).resolve().parent.parent
 DATELINE = ROOT / ".venv" / "bin" / "dateline"
 POSTGRES = os.environ.get("DATELINE_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
@@ -45,12 +47,7 @@ def prepare_site(database, home):
     )
     name = None
     if database == "postgres":
-        import psycopg
-
-        name = f"dateline_bench_{secrets.token_hex(4)}"
-        with psycopg.connect(POSTGRES, autocommit=True) as db:
-            db.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = POSTGRES.rsplit("/", 1)[0] + f"/{name}"
+        os.environ["DATABASE_URL"] = name = create_database(POSTGRES, "dateline_bench")
     else:
         os.environ.pop("DATABASE_URL", None)
     for command in (["setup"], ["load-demo"]):
@@ -173,10 +170,7 @@ def main():
                 from django.db import connections
 
                 connections.close_all()
-                import psycopg
-
-                with psycopg.connect(POSTGRES, autocommit=True) as db:
-                    db.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+                drop_database(database)
 
     def p50(name):
         return statistics.median(result[name])

@@ -48,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from comments import DATELINE, POSTGRES, free_port, post, prepare, reader, start  # noqa: E402
 
 from dateline.cli import BACKPRESSURE_PER_THREAD  # noqa: E402
+from dateline.testing import databases  # noqa: E402
 
 THREADS = 4  # `dateline serve`'s default
 REDIS = os.environ.get("DATELINE_BENCH_REDIS", "redis://127.0.0.1:6379/5")
@@ -336,10 +337,7 @@ def pss_megabytes(group_leader):
 
 
 def drop_database(name):
-    import psycopg
-
-    with psycopg.connect(POSTGRES, autocommit=True) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    databases.drop_database(f"{POSTGRES.rsplit('/', 1)[0]}/{name}")
 
 
 def stop(process):

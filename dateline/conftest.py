@@ -7,6 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from dateline.testing.databases import create_database, drop_database
+from dateline.testing.ports import free_port
+
 # Playwright's sync API runs an event loop in the test thread; Django would
 # otherwise refuse ORM calls made from that thread. Tests only.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -407,14 +410,6 @@ class ProductionServer:
             return db.execute(query, params).fetchall()
 
 
-def free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def outside_environment(**extra):
     """This process's environment without the suite's own settings: what a
     `dateline` command run by hand would see."""
@@ -479,13 +474,8 @@ def _site_of_its_own(tmp_path_factory, name, *, collected_static, prepare=True):
     database = settings.DATABASES["default"]
     created = None
     if database["ENGINE"] == "django.db.backends.postgresql":
-        import psycopg
-
-        created = f"dateline_{name}_{secrets.token_hex(4)}"
-        admin_url = f"postgresql://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}/{database['NAME']}"
-        with psycopg.connect(admin_url, autocommit=True) as db:
-            db.execute(f'CREATE DATABASE "{created}"')
-        environment["DATABASE_URL"] = admin_url.rsplit("/", 1)[0] + f"/{created}"
+        suite_url = f"postgresql://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}/{database['NAME']}"
+        created = environment["DATABASE_URL"] = create_database(suite_url, f"dateline_{name}")
     server = ProductionServer(home, environment, free_port())
     if prepare:
         server.dateline("setup")
@@ -493,8 +483,7 @@ def _site_of_its_own(tmp_path_factory, name, *, collected_static, prepare=True):
     yield server
     server.stop()
     if created:
-        with psycopg.connect(admin_url, autocommit=True) as db:
-            db.execute(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
+        drop_database(created)
 
 
 @pytest.fixture(scope="session")
@@ -567,7 +556,6 @@ def large_archive_copy(large_archive, tmp_path_factory):
     """A copy of the 100,000-article site that a test may change, made in
     seconds from the one built for the run: a copy of its data folder (the
     SQLite file with it), or a PostgreSQL database cloned from its database."""
-    import secrets
     import shutil
 
     home = tmp_path_factory.mktemp("archive-copy")
@@ -593,16 +581,11 @@ def large_archive_copy(large_archive, tmp_path_factory):
         ):
             source.backup(copy)
     else:
-        import psycopg
-
-        server_url, built = environment["DATABASE_URL"].rsplit("/", 1)
-        created = f"{built}_copy_{secrets.token_hex(3)}"
-        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as db:
-            db.execute(f'CREATE DATABASE "{created}" TEMPLATE "{built}"')
-        environment["DATABASE_URL"] = f"{server_url}/{created}"
+        built = environment["DATABASE_URL"].rsplit("/", 1)[1]
+        created = create_database(environment["DATABASE_URL"], f"{built}_copy", template=built)
+        environment["DATABASE_URL"] = created
     copy = ProductionServer(home, environment, large_archive.port)
     yield copy
     copy.stop()
     if created:
-        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as db:
-            db.execute(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
+        drop_database(created)

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,18 +12,13 @@ from pathlib import Path
 import pytest
 
 from dateline.conftest import outside_environment, with_collected_static
+from dateline.testing.ports import free_port
 
 # Each test runs `dateline` on a site of its own on SQLite, or on none.
 pytestmark = pytest.mark.once
 
 DATELINE = str(Path(sys.executable).parent / "dateline")
 SEED_HEADLINE = "Syrian Army, Popular Fighters Drive ISIL out of Large Region in Western Deir Ezzur"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def environment(home, **extra):

@@ -14,11 +14,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import psycopg
 import pytest
 import redis
 
-from dateline.conftest import REPO_ROOT, ProductionServer, free_port, with_collected_static
+from dateline.conftest import REPO_ROOT, ProductionServer, with_collected_static
+from dateline.testing.databases import create_database, drop_database
+from dateline.testing.ports import free_port
 
 pytestmark = pytest.mark.topology
 
@@ -84,9 +85,7 @@ def _lower(headers):
 def topology(tmp_path_factory, collected_static):
     """Two nodes and nginx, on a PostgreSQL database and Redis database of their own."""
     work = tmp_path_factory.mktemp("topology")
-    database = f"dateline_topology_{secrets.token_hex(4)}"
-    with psycopg.connect(POSTGRES, autocommit=True) as db:
-        db.execute(f'CREATE DATABASE "{database}"')
+    database = create_database(POSTGRES, "dateline_topology")
     redis.Redis.from_url(REDIS).flushdb()
     media = work / "shared-media"
     media.mkdir()
@@ -96,7 +95,7 @@ def topology(tmp_path_factory, collected_static):
     shared.pop("DJANGO_SETTINGS_MODULE", None)
     shared.update(
         {
-            "DATABASE_URL": POSTGRES.rsplit("/", 1)[0] + f"/{database}",
+            "DATABASE_URL": database,
             "CACHE_URL": REDIS,
             "DATELINE_SECRET_KEY": secrets.token_urlsafe(60),
             "DATELINE_MEDIA_ROOT": str(media),
@@ -139,8 +138,7 @@ def topology(tmp_path_factory, collected_static):
     for node in nodes:
         node.stop()
     redis.Redis.from_url(REDIS).flushdb()
-    with psycopg.connect(POSTGRES, autocommit=True) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    drop_database(database)
 
 
 def test_a_publish_on_one_node_reaches_readers_of_every_node(topology):
