@@ -89,7 +89,7 @@ django.setup()
 from django.utils import timezone
 from dateline.articles.models import ArticlePage
 from dateline.articles.pagination import PER_PAGE
-from dateline.articles.services import seed_content
+from dateline.articles.demo_content import seed_content
 from dateline.comments.models import Comment
 article = ArticlePage.objects.get(slug=seed_content()["article"]["slug"])
 missing = {comments} - Comment.objects.filter(article=article, status=Comment.Status.APPROVED).count()
@@ -111,7 +111,7 @@ PUBLISH_PROBE = """
 import django, time
 django.setup()
 from dateline.articles.models import ArticlePage
-from dateline.articles.services import seed_content
+from dateline.articles.demo_content import seed_content
 article = ArticlePage.objects.get(slug=seed_content()["article"]["slug"])
 article.title = "{headline}"
 article.save_revision().publish()

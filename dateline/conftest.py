@@ -75,8 +75,8 @@ def _fresh_cache():
 @pytest.fixture
 def demo_site(db):
     """The demo site as `dateline demo` loads it: five sections and the seed article."""
+    from dateline.articles.demo_content import demo_content_load, seed_content
     from dateline.articles.models import ArticlePage, AuthorPage, HomePage, SectionPage
-    from dateline.articles.services import demo_content_load, seed_content
 
     demo_content_load()
     seed = seed_content()

@@ -26,8 +26,8 @@ from taggit.models import Tag
 from wagtail.models import COMMENTS_RELATION_NAME, Locale, Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backend
 
+from dateline.articles.demo_content import publish_child
 from dateline.articles.models import ArticleByline, ArticlePage, ArticleTag, AuthorIndexPage, AuthorPage, SectionPage
-from dateline.articles.services import publish_child
 from dateline.search.text import headline_key
 
 SLUG_PREFIX = "synthetic-article-"

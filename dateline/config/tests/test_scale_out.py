@@ -47,7 +47,7 @@ import os, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.config.settings.base")
 django.setup()
 from dateline.articles.models import ArticlePage
-from dateline.articles.services import seed_content
+from dateline.articles.demo_content import seed_content
 story = ArticlePage.objects.get(slug=seed_content()["article"]["slug"])
 story.title = {headline!r}
 story.save_revision().publish()

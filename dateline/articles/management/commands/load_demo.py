@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from dateline.articles.services import demo_content_load
+from dateline.articles.demo_content import demo_content_load
 from dateline.core.transactions import atomic_or_dry_run
 
 

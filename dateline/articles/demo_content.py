@@ -1,4 +1,6 @@
-"""Writes to the newsroom's page tree that commands and tests share."""
+"""The demo site: the seed article with its sections and authors, as on the
+original page, and the writes to the page tree that the demo loader, the
+synthetic archive and the tests share."""
 
 import json
 from dataclasses import dataclass, field
