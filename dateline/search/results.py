@@ -12,17 +12,18 @@ Here the index is asked directly, on the column that holds the folded text
 - When they are few, their ids are fetched and sorted: quick for few.
 - When they are many, the stories are walked newest first down the
   publication-time index, the headline matches first (found through an
-  index of headlines alone, search/headlines.py), then the rest. Each
-  story walked is either asked about (the index answers for one story
+  index of headlines alone, search/headlines.py), then the rest. On SQLite
+  each story walked is either asked about (the index answers for one story
   quickly) or looked up in the list of matches, built once (quick when they
   are thousands, not when they are most of the archive): a sample of the
-  newest entries says which costs less for the page asked.
+  newest entries says which costs less for the page asked. PostgreSQL asks
+  story by story (docs/performance.md says why).
 
-A large result (more than FEW entries in the index, fewer on PostgreSQL) lists its first
-MAX_RESULTS stories and is not counted exactly. Neither
-Django nor Wagtail has an ordered, early-stopping full-text query, hence
-this module; it reads the tables of Wagtail's search index (modelsearch's
-IndexEntry), and the suite checks it on both databases.
+A large result (more than FEW entries in the index, FEW_ON_POSTGRESQL on
+PostgreSQL) lists its first MAX_RESULTS stories and is not counted exactly.
+Neither Django nor Wagtail has an ordered, early-stopping full-text query,
+hence this module; it reads the tables of Wagtail's search index
+(modelsearch's IndexEntry), and the suite checks it on both databases.
 """
 
 from functools import cached_property
