@@ -77,6 +77,13 @@ def uninstall(connection):
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
 
+def fts5_every_word(words):
+    """An FTS5 query for every one of `words`, each quoted: the words are
+    folded letters and digits (text.terms), and nothing a reader types is
+    read as FTS5 syntax."""
+    return " AND ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+
+
 class HeadlineIndex:
     """Stories whose headline holds every one of `words` (folded), as the index has them."""
 
@@ -86,8 +93,7 @@ class HeadlineIndex:
             # plainto_tsquery parses the words as to_tsvector parsed the headline, and ANDs them.
             self.params = (" ".join(words),)
         else:
-            # The words are folded letters and digits (text.terms), quoted all the same.
-            self.params = (" AND ".join('"{}"'.format(word.replace('"', '""')) for word in words),)
+            self.params = (fts5_every_word(words),)
 
     def _postgres_match(self, column):
         return POSTGRES_VECTOR.format(column=column) + " @@ plainto_tsquery('simple'::regconfig, %s)"

@@ -35,7 +35,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from dateline.articles.models import ArticlePage
-from dateline.search.headlines import HeadlineIndex
+from dateline.search.headlines import HeadlineIndex, fts5_every_word
 
 # What a result shows (search/hit.html). Its words are kept apart, as
 # rendered parts (views._hits): loading every story's blocks was a tenth
@@ -66,6 +66,11 @@ FETCH_ONE = 7
 # above), so the headlines are counted only this far: on PostgreSQL each
 # one counted is a row read.
 FETCHED_HEADLINES = 200
+
+
+def _newest_first(stories):
+    """A walk's order, loading what a result shows."""
+    return stories.order_by("-first_published_at", "-pk").only(*SHOWN)
 
 
 def _in_headline(words):
@@ -108,9 +113,7 @@ class SQLiteIndex:
     )
 
     def __init__(self, words, content_type):
-        # The words are folded letters and digits (dateline.search.text.terms), quoted all the same.
-        quoted = " AND ".join('"{}"'.format(word.replace('"', '""')) for word in words)
-        self.query = f"{{body}} : ({quoted})"
+        self.query = f"{{body}} : ({fts5_every_word(words)})"
         self.content_type = content_type
 
     def count_sql(self, up_to):
@@ -185,9 +188,6 @@ class PostgresIndex:
         tsquery, params = compiler.compile(self.query.resolve_expression(query))
         sql = self.ASK_SQL.format(tsquery=tsquery)
         return RawSQL(sql, (self.content_type, *params), output_field=BooleanField())  # noqa: S611
-
-    def listed(self):
-        return Q(pk__in=self.ids())
 
 
 class RankedSearch:
@@ -276,15 +276,16 @@ class RankedSearch:
         stories the walk will read: a word in most stories fills a page
         after a few dozen, asked one by one; a phrase in one story in
         twenty needs hundreds, and its 5,000 matches are listed in 1 ms."""
+        matches = self.index.listed() if self._listing_costs_less(stop) else self.index.asked()
+        return _newest_first(self._published().filter(matches))
+
+    def _listing_costs_less(self, stop):
         sizes = self._sizes
-        if sizes["sampled"] is None:
-            return self._published().filter(self.index.asked()).order_by("-first_published_at", "-pk").only(*SHOWN)
+        if sizes["sampled"] is None:  # no sample (PostgreSQL): ask
+            return False
         density = max(sizes["sampled"], 1) / max(1, min(SAMPLE, sizes["entries"]))
         read = stop / density
-        asking = read * ASK_ONE
-        listing = density * sizes["entries"] * LIST_ONE + read * STEP_ONE
-        matches = self.index.listed() if listing < asking else self.index.asked()
-        return self._published().filter(matches).order_by("-first_published_at", "-pk").only(*SHOWN)
+        return density * sizes["entries"] * LIST_ONE + read * STEP_ONE < read * ASK_ONE
 
     def _headline_matches(self):
         """Published stories whose headline holds every word, found through
@@ -323,7 +324,7 @@ class RankedSearch:
             in_headline = _in_headline(self.words)
             if (holds := self.headlines.holds()) is not None:
                 in_headline &= Q(holds)
-            walked = self._published().filter(in_headline).order_by("-first_published_at", "-pk").only(*SHOWN)
+            walked = _newest_first(self._published().filter(in_headline))
             found = list(walked[start:stop])
             # The headline matches fill the page, end on it, or ended on an earlier page.
             first = start + len(found) if found else self._headline_matches().count()

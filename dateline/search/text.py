@@ -154,7 +154,8 @@ def highlight(text, words, *, width=220):
     folded, origins = _folded_with_origins(text)
     patterns = [_word_at_start(word) for word in words]
     firsts = [match.start() for pattern in patterns if (match := pattern.search(folded))]
-    first = origins[min(firsts)] if firsts else 0
+    first_found = min(firsts, default=None)
+    first = origins[first_found] if firsts else 0
     begin = 0 if width is None else max(0, first - width // 3)
     if begin:
         space = text.rfind(" ", 0, begin)
@@ -167,7 +168,7 @@ def highlight(text, words, *, width=220):
     # the excerpt is not shown: only the excerpt's matches are looked for.
     spans = []
     for pattern in patterns if firsts else ():
-        for match in pattern.finditer(folded, min(firsts)):
+        for match in pattern.finditer(folded, first_found):
             start = origins[match.start()]
             if start >= finish:
                 break
