@@ -46,7 +46,7 @@ EDITOR = """
 import django, sys, time
 django.setup()
 from dateline.articles.models import ArticlePage
-from dateline.articles.demo_content import seed_content
+from dateline.demo.seed import seed_content
 article = ArticlePage.objects.get(slug=seed_content()["article"]["slug"])
 deadline = time.time() + {seconds}
 n = 0

@@ -47,10 +47,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from comments import DATELINE, POSTGRES, free_port, post, prepare, reader, start  # noqa: E402
 
-from dateline.cli import BACKPRESSURE_PER_THREAD  # noqa: E402
+from dateline.cli import DEFAULT_THREADS, DEFAULT_WORKERS, granian_options  # noqa: E402
 from dateline.testing import databases  # noqa: E402
 
-THREADS = 4  # `dateline serve`'s default
 REDIS = os.environ.get("DATELINE_BENCH_REDIS", "redis://127.0.0.1:6379/5")
 ROOT = Path(__file__).resolve().parent.parent
 COMMENTS = 100
@@ -89,7 +88,7 @@ django.setup()
 from django.utils import timezone
 from dateline.articles.models import ArticlePage
 from dateline.articles.pagination import PER_PAGE
-from dateline.articles.demo_content import seed_content
+from dateline.demo.seed import seed_content
 from dateline.comments.models import Comment
 article = ArticlePage.objects.get(slug=seed_content()["article"]["slug"])
 missing = {comments} - Comment.objects.filter(article=article, status=Comment.Status.APPROVED).count()
@@ -111,7 +110,7 @@ PUBLISH_PROBE = """
 import django, time
 django.setup()
 from dateline.articles.models import ArticlePage
-from dateline.articles.demo_content import seed_content
+from dateline.demo.seed import seed_content
 article = ArticlePage.objects.get(slug=seed_content()["article"]["slug"])
 article.title = "{headline}"
 article.save_revision().publish()
@@ -168,30 +167,19 @@ def build_site(size, work, reuse, database="sqlite"):
 
 def start_granian_reference(work, html):
     """bench/minimal_app.py under granian with the options `dateline serve`
-    gives it (two workers, four threads each, the same backpressure), with
-    granian's own static-file path mounted on the same file."""
+    gives it (dateline.cli.granian_options, at serve's default workers and
+    threads), with granian's own static-file path mounted on the same file."""
     folder = work / "granian"
     folder.mkdir(parents=True)
     (folder / "article.html").write_bytes(html)
     port = free_port()
+    options = granian_options(host="127.0.0.1", port=port, workers=DEFAULT_WORKERS, threads=DEFAULT_THREADS)
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "granian",
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--blocking-threads",
-            str(THREADS),
-            "--backpressure",
-            str(THREADS * BACKPRESSURE_PER_THREAD),
-            "--no-ws",
+            *options,
             "--static-path-route",
             "/static",
             "--static-path-mount",

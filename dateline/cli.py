@@ -18,6 +18,8 @@ import time
 
 SETTINGS_MODULE = "dateline.config.settings.base"
 DEFAULT_PORT = 8000
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
 
 
 def _django():
@@ -88,6 +90,23 @@ def granian_command(*, host, port, workers, threads):
         sys.executable,
         "-m",
         "dateline.config.server",  # granian, with Django loaded before its workers fork
+        *granian_options(host=host, port=port, workers=workers, threads=threads),
+        # Uploaded images are files on disk: the server sends them without
+        # entering Python. Static assets go through WhiteNoise, which adds
+        # hashed names, compression and immutable caching.
+        "--static-path-route",
+        settings.MEDIA_URL.rstrip("/"),
+        "--static-path-mount",
+        str(settings.MEDIA_ROOT),
+        "dateline.config.wsgi:application",
+    ]
+
+
+def granian_options(*, host, port, workers, threads):
+    """granian's options for the production server, less its application and
+    files. They need no settings: bench/speed.py runs its reference
+    application under the same ones."""
+    return [
         "--interface",
         "wsgi",
         "--host",
@@ -108,14 +127,6 @@ def granian_command(*, host, port, workers, threads):
         str(threads * BACKPRESSURE_PER_THREAD),
         "--respawn-failed-workers",
         "--no-ws",
-        # Uploaded images are files on disk: the server sends them without
-        # entering Python. Static assets go through WhiteNoise, which adds
-        # hashed names, compression and immutable caching.
-        "--static-path-route",
-        settings.MEDIA_URL.rstrip("/"),
-        "--static-path-mount",
-        str(settings.MEDIA_ROOT),
-        "dateline.config.wsgi:application",
     ]
 
 
@@ -284,8 +295,12 @@ def manage(args):
 def _add_server_options(parser):
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    parser.add_argument(
+        "--workers", type=int, default=DEFAULT_WORKERS, help=f"worker processes (default {DEFAULT_WORKERS})"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=DEFAULT_THREADS, help=f"threads per worker (default {DEFAULT_THREADS})"
+    )
     parser.add_argument(
         "--no-worker",
         action="store_true",

@@ -204,7 +204,7 @@ def _section(request, section):
         "title": section.title,
         "url": absolute(section.get_url(request)),
         "introduction": section.introduction,
-        "feed": absolute(f"/feeds/sections/{section.slug}/json/"),
+        "feed": absolute(reverse("section_feed", kwargs={"slug": section.slug, "kind": "json"})),
     }
 
 
@@ -230,7 +230,7 @@ def _author(request, author):
         "job_title": author.job_title,
         "url": absolute(author.get_url(request)),
         "bio_html": absolute_html(expand_db_html(author.bio)) if author.bio else "",
-        "feed": absolute(f"/feeds/authors/{author.slug}/json/"),
+        "feed": absolute(reverse("author_feed", kwargs={"slug": author.slug, "kind": "json"})),
     }
 
 

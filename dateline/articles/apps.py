@@ -7,4 +7,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from dateline.articles import signals  # noqa: F401 (connects renditions to publishing)
+        from dateline.articles import purges, signals  # noqa: F401 (signals connects renditions to publishing)
+
+        purges.register()

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
 from dateline.articles import renditions
 from dateline.articles.models import ArticlePage, AuthorPage, HomePage, SectionPage
-from dateline.articles.navigation import Navigation
 from dateline.core.links import absolute
 from dateline.newsroom.models import BrandingSettings
 
@@ -53,9 +53,12 @@ FEED_FORMATS = [
 ]
 
 
-def _feeds(prefix, title):
-    """The three formats of the feed at `prefix` (/feeds/, /feeds/sections/<slug>/...)."""
-    return [Feed(f"{title} ({name})", f"{prefix}{kind}/", media_type) for name, kind, media_type in FEED_FORMATS]
+def _feeds(title, url_name, **kwargs):
+    """The three formats of the feed named `url_name` in dateline/feeds/urls.py."""
+    return [
+        Feed(f"{title} ({name})", reverse(url_name, kwargs={**kwargs, "kind": kind}), media_type)
+        for name, kind, media_type in FEED_FORMATS
+    ]
 
 
 def _publisher(site_name, branding):
@@ -92,7 +95,7 @@ def page_metadata(request, page, context):
         title=title,
         description=page.search_description or "",
         site_name=site_name,
-        feeds=_feeds("/feeds/", site_name),
+        feeds=_feeds(site_name, "feed"),
     )
     home = ("Home", "/")
     specific = page.specific if hasattr(page, "specific") else page
@@ -100,17 +103,17 @@ def page_metadata(request, page, context):
         _article(meta, request, specific, context, site_name, branding, home)
     elif isinstance(specific, SectionPage):
         meta.description = meta.description or specific.introduction or f"The latest {specific.title} stories."
-        meta.feeds += _feeds(f"/feeds/sections/{specific.slug}/", specific.title)
+        meta.feeds += _feeds(specific.title, "section_feed", slug=specific.slug)
         meta.structured_data.append(_breadcrumbs([home, (specific.title, request.path)]))
     elif isinstance(specific, AuthorPage):
         meta.og_type = "profile"
         meta.description = meta.description or specific.job_title or f"Stories by {specific.title}."
-        meta.feeds += _feeds(f"/feeds/authors/{specific.slug}/", specific.title)
+        meta.feeds += _feeds(specific.title, "author_feed", slug=specific.slug)
     elif isinstance(specific, HomePage):
         meta.description = meta.description or (branding.tagline if branding else "")
         tag = context.get("tag")
         if tag is not None:
-            meta.feeds += _feeds(f"/feeds/tags/{tag.slug}/", f"Stories tagged “{tag.name}”")
+            meta.feeds += _feeds(f"Stories tagged “{tag.name}”", "tag_feed", slug=tag.slug)
         else:
             meta.structured_data.append(
                 {
@@ -121,7 +124,10 @@ def page_metadata(request, page, context):
                     "inLanguage": settings.LANGUAGE_CODE,
                     "potentialAction": {
                         "@type": "SearchAction",
-                        "target": {"@type": "EntryPoint", "urlTemplate": absolute("/search/?q={search_term_string}")},
+                        "target": {
+                            "@type": "EntryPoint",
+                            "urlTemplate": absolute(reverse("search") + "?q={search_term_string}"),
+                        },
                         "query-input": "required name=search_term_string",
                     },
                 }
@@ -137,7 +143,7 @@ def _given(context, key, otherwise):
 def _article(meta, request, article, context, site_name, branding, home):
     # The page's own context has these already (evaluated once, shared with
     # the template); they are looked up only when rendered without it.
-    section = _given(context, "section", lambda: Navigation.for_request(request).section_of(article))
+    section = _given(context, "section", lambda: article.section(request))
     bylines = list(_given(context, "bylines", lambda: article.bylines.select_related("author")))
     tags = list(_given(context, "article_tags", article.tags.all))
     other_sections = list(_given(context, "other_sections", list))

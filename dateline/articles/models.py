@@ -23,20 +23,23 @@ from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.images.models import Filter
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
-from dateline.articles.navigation import Navigation
+from dateline.articles import cache_tags, renditions
+from dateline.articles.discussion import discussion
 from dateline.articles.pagination import listing_html
 from dateline.articles.querysets import ArticlePageManager
-from dateline.comments.selectors import comments_context, comments_summary
 from dateline.core.blocks import ArticleBodyBlock
+from dateline.core.folding import headline_key, normalize
 from dateline.core.pages import ReadOnlyPageMixin
+from dateline.newsroom.cache_tags import image as image_tag
 from dateline.pagecache import also_shows, depends_on
 from dateline.pagecache import tags as pagecache_tags
 from dateline.pagecache.fragments import fragment
 from dateline.pagecache.lookups import KnownViewRestrictionsMixin
-from dateline.search.text import headline_key, normalize
+from dateline.pagecache.store import page_store
 
 # Page 1 of a listing lives only at the listing's own address, so /page/1/
 # and /page/02/ are not second copies of a page: they answer 404.
@@ -121,7 +124,7 @@ class HomePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixin,
             also_shows(
                 request,
                 pagecache_tags.page(self.pk),
-                pagecache_tags.LATEST,
+                cache_tags.LATEST,
                 *pagecache_tags.pages([lead] if lead else []),
                 *pagecache_tags.pages(latest),
             )
@@ -130,7 +133,7 @@ class HomePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixin,
 
         # Kept as rendered until the newest stories or the lead change.
         html = fragment(request, f"home:{self.pk}:stories", stories)
-        depends_on(request, pagecache_tags.page(self.pk), pagecache_tags.LATEST)
+        depends_on(request, pagecache_tags.page(self.pk), cache_tags.LATEST)
         return self.render(request, context_overrides={"stories": html})
 
     @path("tags/<str:tag_slug>/", name="tag")
@@ -143,10 +146,10 @@ class HomePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixin,
             ArticlePage.objects.published().descendant_of(self).tagged(tag),
             page_number,
             base_url=self.get_url(request) + page_url,
-            listing=pagecache_tags.tag_listing(tag.pk),
+            listing=cache_tags.tag_listing(tag.pk),
             empty_message=_("No published stories carry this tag."),
         )
-        depends_on(request, pagecache_tags.tag(tag.pk), pagecache_tags.tag_listing(tag.pk))
+        depends_on(request, cache_tags.tag(tag.pk), cache_tags.tag_listing(tag.pk))
         return self.render(
             request,
             template="articles/tag_page.html",
@@ -173,6 +176,34 @@ class SectionPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
         if self.slug in RESERVED_SECTION_SLUGS:
             raise ValidationError({"slug": f"“{self.slug}” is an address the site uses itself. Choose another slug."})
 
+    @classmethod
+    def of_site(cls, request):
+        """The live sections of the request's site, in tree order (the
+        menu's): loaded once per request, kept by each process until a
+        change to the menu. Every call records that the sections are shown:
+        the caller may be rendering a fragment."""
+        also_shows(request, cache_tags.NAV)
+        if not hasattr(request, "_dateline_sections"):
+            request._dateline_sections = cls._kept_for_site(request)
+        return request._dateline_sections
+
+    @classmethod
+    def _kept_for_site(cls, request):
+        site = Site.find_for_request(request)
+        if site is None:
+            return []
+        # Wagtail caches the sites' root addresses: no query once kept.
+        # Sections can only be children of a home page, so every section
+        # under this home's address is one of its sections.
+        root_url_path = next((r.root_path for r in Site.get_site_root_paths() if r.site_id == site.pk), None)
+        if root_url_path is None:
+            return []
+        return page_store().kept(
+            f"sections:{site.pk}",
+            [cache_tags.NAV],
+            lambda: list(cls.objects.live().filter(url_path__startswith=root_url_path).order_by("path")),
+        )
+
     @path("", name="first_page")
     @re_path(rf"^page/(?P<page_number>{LATER_PAGE})/$", name="page")
     def listing(self, request, page_number=1):
@@ -181,10 +212,10 @@ class SectionPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
             ArticlePage.objects.published().in_section(self),
             page_number,
             base_url=self.get_url(request),
-            listing=pagecache_tags.section_listing(self.pk),
+            listing=cache_tags.section_listing(self.pk),
             empty_message=_("No stories in this section yet."),
         )
-        depends_on(request, pagecache_tags.page(self.pk), pagecache_tags.section_listing(self.pk))
+        depends_on(request, pagecache_tags.page(self.pk), cache_tags.section_listing(self.pk))
         return self.render(
             request, context_overrides={"stories": stories, "page_number": int(page_number), "section": self}
         )
@@ -204,7 +235,7 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
         blank=True,
         help_text="Where the story was reported from, e.g. “Deir Ezzur”.",
     )
-    # The headline folded as search queries are (dateline.search.text), so
+    # The headline folded as search queries are (dateline.core.folding), so
     # search can rank stories whose headline holds every word first.
     headline_key = models.CharField(max_length=400, blank=True, editable=False, db_default="")
     hero_image = models.ForeignKey(
@@ -253,7 +284,7 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
     parent_page_types = ["articles.SectionPage"]
     subpage_types = []
 
-    # Readers search the folded text (dateline.search.text); the plain fields
+    # Readers search the folded text (dateline.core.folding); the plain fields
     # stay indexed for the admin's own search.
     # search_text holds the standfirst, dateline and body, folded as queries
     # are: indexing them again unfolded would only double the index.
@@ -281,8 +312,7 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
         comment_page = int(comment_page)
 
         def comments_section():
-            context = {"page": self, **comments_context(request, self, page_number=comment_page)}
-            return render_to_string("comments/includes/comments.html", context, request)
+            return discussion().section(request, self, comment_page)
 
         if request.GET.get("comment") or request.GET.get("replytocom"):
             # This copy shows one reader their own held comment or reply
@@ -296,7 +326,7 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["section"] = Navigation.for_request(request).section_of(self)
+        context["section"] = self.section(request)
         depends_on(request, pagecache_tags.page(self.pk))
         # Each part is kept as rendered until something it shows changes
         # (dateline.pagecache.fragments): a new comment renders the comments
@@ -313,7 +343,7 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
             f"article:{self.pk}:story",
             lambda: render_to_string(
                 "articles/includes/story.html",
-                {**context, **self.surroundings(request), **comments_summary(request, self)},
+                {**context, **self.surroundings(request), **discussion().summary(request, self)},
                 request,
             ),
         )
@@ -325,7 +355,7 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
         what they show for the page or fragment being rendered."""
         loaded = getattr(request, "_dateline_surroundings", None)
         if loaded is None or loaded[0] != self.pk:
-            section = Navigation.for_request(request).section_of(self)
+            section = self.section(request)
             bylines = list(self.bylines.select_related("author"))
             article_tags = list(self.tags.all())
             related = list(ArticlePage.objects.published().sibling_of(self, inclusive=False).newest(self.related_count))
@@ -337,17 +367,27 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
                 "related_articles": related,
             }
             shown = [
-                pagecache_tags.NAV,
-                pagecache_tags.page(self.pk),
-                *([pagecache_tags.section_listing(section.pk)] if section else []),
+                *cache_tags.story(self, authors=[byline.author for byline in bylines], article_tags=article_tags),
+                *([cache_tags.section_listing(section.pk)] if section else []),
                 *pagecache_tags.pages(related),
-                *pagecache_tags.pages(byline.author for byline in bylines),
-                *(pagecache_tags.tag(tag.pk) for tag in article_tags),
-                *(pagecache_tags.image(pk) for pk in self.image_ids()),
             ]
             loaded = request._dateline_surroundings = (self.pk, surroundings, shown)
         also_shows(request, *loaded[2])
         return loaded[1]
+
+    def renditions_wanted(self):
+        """{image: [filter spec]} for what readers' pages show (renditions.py)."""
+        wanted = {}
+        if self.hero_image:
+            wanted[self.hero_image] = [
+                *Filter.expand_spec(renditions.PICTURE),
+                renditions.SHARE_IMAGE,
+                renditions.WIDE_JPEG,
+            ]
+        for block in self.body:
+            if block.block_type == "image" and block.value["image"]:
+                wanted.setdefault(block.value["image"], []).extend(Filter.expand_spec(renditions.PICTURE))
+        return wanted
 
     def image_ids(self):
         """The images the story shows: its hero and any in its body."""
@@ -357,6 +397,13 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
                 ids.append(block.value["image"].pk)
         return ids
 
+    def section(self, request):
+        """The section the story is filed under (its parent), without a query."""
+        return self.section_among(SectionPage.of_site(request))
+
+    def section_among(self, sections):
+        return next((s for s in sections if s.path == self.primary_section_path), None)
+
     @property
     def primary_section_path(self):
         """The tree path of the section the article is filed under: its parent's."""
@@ -364,7 +411,7 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
 
     def save(self, *args, **kwargs):
         # Not a side effect: a column derived from the headline beside it,
-        # which no SQL expression can compute (see dateline.search.text).
+        # which no SQL expression can compute (see dateline.core.folding).
         self.headline_key = headline_key(self.title)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "title" in update_fields:
@@ -434,7 +481,7 @@ class AuthorIndexPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["authors"] = AuthorPage.objects.live().child_of(self).order_by("title")
-        depends_on(request, pagecache_tags.page(self.pk), pagecache_tags.AUTHORS)
+        depends_on(request, pagecache_tags.page(self.pk), cache_tags.AUTHORS)
         return context
 
 
@@ -474,14 +521,18 @@ class AuthorPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixi
             ArticlePage.objects.published().by_author(self),
             page_number,
             base_url=self.get_url(request),
-            listing=pagecache_tags.author_listing(self.pk),
+            listing=cache_tags.author_listing(self.pk),
             empty_message=_("No published stories yet."),
             heading="h3",
         )
         depends_on(
             request,
             pagecache_tags.page(self.pk),
-            pagecache_tags.author_listing(self.pk),
-            *([pagecache_tags.image(self.photo_id)] if self.photo_id else []),
+            cache_tags.author_listing(self.pk),
+            *([image_tag(self.photo_id)] if self.photo_id else []),
         )
         return self.render(request, context_overrides={"stories": stories, "page_number": int(page_number)})
+
+    def renditions_wanted(self):
+        """{image: [filter spec]} for what readers' pages show (renditions.py)."""
+        return {self.photo: [renditions.AUTHOR_PHOTO]} if self.photo else {}

@@ -9,7 +9,7 @@ archive: at 100,000 stories, 36 ms to count a section and 220 ms to reach
 its deepest page on SQLite. Instead, one pass reads the listing's sort keys
 (publication time and tree path, from the page table alone) and keeps where
 each page starts until the listing changes (a story joins, leaves or moves:
-the page cache's listing tag is purged, dateline/pagecache/invalidation.py);
+the page cache's listing tag is purged, dateline/articles/purges.py);
 page N is then the first PER_PAGE stories from its start, a seek down the
 publication-time index. Old page numbers keep their meaning.
 """
@@ -105,7 +105,7 @@ class KeysetPaginator(Paginator):
 def paginate(stories, page_number, *, base_url, listing, per_page=PER_PAGE):
     """Page `page_number` of `stories` (published, of one listing at
     `base_url`). `listing` is the page cache's tag for the listing
-    (tags.section_listing(pk) and the like): where each page starts is kept
+    (cache_tags.section_listing(pk) and the like): where each page starts is kept
     until it is purged."""
     starts = page_store().kept(
         f"page-starts:{listing}:{base_url}:{per_page}",

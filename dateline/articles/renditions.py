@@ -7,8 +7,6 @@ is the one a template, feed or API answer uses; tests/test_renditions.py
 fails if a published page still makes one while a reader waits.
 """
 
-from wagtail.images.models import Filter
-
 # {% picture %} in articles/includes/story.html and blocks/captioned_image.html.
 PICTURE = "format-{webp,jpeg} width-{480,800,1200}"
 # Open Graph and JSON-LD (metadata.py).
@@ -20,19 +18,10 @@ AUTHOR_PHOTO = "fill-160x160"
 
 
 def renditions_for_page(page):
-    """{image: [filter spec]} for everything a published page shows."""
-    from dateline.articles.models import ArticlePage, AuthorPage
-
-    wanted = {}
-    if isinstance(page, ArticlePage):
-        if page.hero_image:
-            wanted[page.hero_image] = [*Filter.expand_spec(PICTURE), SHARE_IMAGE, WIDE_JPEG]
-        for block in page.body:
-            if block.block_type == "image" and block.value["image"]:
-                wanted.setdefault(block.value["image"], []).extend(Filter.expand_spec(PICTURE))
-    elif isinstance(page, AuthorPage) and page.photo:
-        wanted[page.photo] = [AUTHOR_PHOTO]
-    return wanted
+    """{image: [filter spec]} for everything a published page shows: each
+    page type says so in `renditions_wanted()`."""
+    wanted = getattr(page, "renditions_wanted", None)
+    return wanted() if wanted else {}
 
 
 def renditions_create(*, page):

@@ -9,10 +9,10 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
+from dateline.comments import cache_tags
 from dateline.comments.forms import CommentForm
 from dateline.comments.models import Comment, CommentPolicy
 from dateline.pagecache import also_shows, expires_at
-from dateline.pagecache import tags as pagecache_tags
 
 MAX_NESTING = 5  # levels shown nested; deeper replies line up under the fifth
 OWN_COMMENT_SALT = "dateline.comments.own"
@@ -105,7 +105,7 @@ def _shows_comments(request, article, policy):
     article's comments and whether they are open, which the clock may
     change; returns when they close, or None."""
     closes_at = policy.closes_at(article)
-    also_shows(request, pagecache_tags.comments(article.pk))
+    also_shows(request, cache_tags.comments(article.pk))
     if closes_at is not None and closes_at > timezone.now():
         expires_at(request, closes_at)  # the form closes by the clock
     return closes_at

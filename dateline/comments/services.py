@@ -10,10 +10,11 @@ from django.db.models import F, Min
 from django.utils import timezone
 
 from dateline import pagecache
+from dateline.comments import cache_tags
 from dateline.comments.models import Approval, Comment, CommentPolicy
+from dateline.comments.notifications import moderation_digest_schedule
 from dateline.comments.spam import StoredFilter, comment_features
 from dateline.core import ratelimit
-from dateline.pagecache import tags as pagecache_tags
 
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
@@ -158,8 +159,6 @@ def comment_submit(*, article, data, client_ip, submission_key, policy, honeypot
             raise
         return existing
     if comment.status == Comment.Status.PENDING:
-        from dateline.comments.notifications import moderation_digest_schedule
-
         transaction.on_commit(lambda: moderation_digest_schedule(delay_minutes=policy.digest_minutes))
     return comment
 
@@ -295,7 +294,7 @@ def commenter_erase(*, email):
                     erased_at=timezone.now(),
                 )
                 # An update sends no signal: refresh the pages that showed it here.
-                pagecache.purge(pagecache_tags.comments(comment.article_id))
+                pagecache.purge(cache_tags.comments(comment.article_id))
                 report.tombstoned += 1
             else:
                 comment.delete()

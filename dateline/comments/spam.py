@@ -39,6 +39,8 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.db.models import F
 
+from dateline.comments.models import SpamFeature, SpamTotals
+
 MIN_EXAMPLES = 20
 SETTLED_EXAMPLES = 100
 # Measured on the SMS corpus and the SpamAssassin corpus (bench/spam.py):
@@ -196,8 +198,6 @@ class StoredFilter:
     CHUNK = 500  # features per query, well under SQLite's parameter limit
 
     def _totals_row(self):
-        from dateline.comments.models import SpamTotals
-
         row, _ = SpamTotals.objects.get_or_create(pk=1)
         return row
 
@@ -206,8 +206,6 @@ class StoredFilter:
         return Totals(row.spam, row.ham, row.spam_features, row.ham_features, row.vocabulary)
 
     def _rows(self, features):
-        from dateline.comments.models import SpamFeature
-
         wanted = list(features)
         for start in range(0, len(wanted), self.CHUNK):
             yield SpamFeature.objects.filter(feature__in=wanted[start : start + self.CHUNK])
@@ -223,8 +221,6 @@ class StoredFilter:
 
     def learn(self, features, *, spam, forget=False):
         """Count a comment's features as spam or not (or take that back, with forget=True)."""
-        from dateline.comments.models import SpamFeature, SpamTotals
-
         column = "spam" if spam else "ham"
         step = -1 if forget else 1
         with transaction.atomic():

@@ -5,3 +5,8 @@ class FeedsConfig(AppConfig):
     name = "dateline.feeds"
     label = "feeds"
     verbose_name = "Feeds and sitemaps"
+
+    def ready(self):
+        from dateline.feeds import purges
+
+        purges.register()

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from taggit.models import Tag
 from wagtail.models import Site
 
-from dateline.articles import renditions
+from dateline.articles import cache_tags, renditions
 from dateline.articles.models import ArticleByline, ArticlePage, AuthorPage, SectionPage
 from dateline.articles.navigation import tag_url
 from dateline.articles.syndication import full_body_html
@@ -55,7 +55,7 @@ class LatestArticlesFeed(Feed):
 
     def scope_tags(self, obj):
         """The page cache's name for which stories the feed holds."""
-        return [pagecache_tags.LATEST]
+        return [cache_tags.LATEST]
 
     def newest(self, obj):
         """The ids and publication times of the stories the feed holds,
@@ -72,7 +72,7 @@ class LatestArticlesFeed(Feed):
         changed): after a publish only the new story's entry is written.
         Django's Feed.get_feed would build all 50 again."""
         newest = self.newest(obj)
-        depends_on(request, pagecache_tags.NAV, *self.scope_tags(obj))
+        depends_on(request, cache_tags.NAV, *self.scope_tags(obj))
         feed = self.feed_type(
             title=self.title(obj),
             link=self.link(obj),
@@ -101,14 +101,7 @@ class LatestArticlesFeed(Feed):
         # Read once: each .all() on a prefetched relation copies a queryset.
         story.feed_authors = [byline.author for byline in story.bylines.all()]
         story.feed_tags = [tagged.tag for tagged in story.tagged_items.all()]
-        also_shows(
-            self.request,
-            pagecache_tags.NAV,  # the section's name is a category
-            pagecache_tags.page(story.pk),
-            *(pagecache_tags.page(author.pk) for author in story.feed_authors),
-            *(pagecache_tags.tag(tag.pk) for tag in story.feed_tags),
-            *(pagecache_tags.image(pk) for pk in story.image_ids()),
-        )
+        also_shows(self.request, *cache_tags.story(story, authors=story.feed_authors, article_tags=story.feed_tags))
         feed.add_item(
             title=self.item_title(story),
             link=self.item_link(story),
@@ -201,7 +194,7 @@ class SectionArticlesFeed(LatestArticlesFeed):
         return super().articles(obj).in_section(obj)
 
     def scope_tags(self, obj):
-        return [pagecache_tags.page(obj.pk), pagecache_tags.section_listing(obj.pk)]
+        return [pagecache_tags.page(obj.pk), cache_tags.section_listing(obj.pk)]
 
     def scope_title(self, obj):
         return obj.title
@@ -219,7 +212,7 @@ class TagArticlesFeed(LatestArticlesFeed):
         return super().articles(obj).tagged(obj)
 
     def scope_tags(self, obj):
-        return [pagecache_tags.tag(obj.pk), pagecache_tags.tag_listing(obj.pk)]
+        return [cache_tags.tag(obj.pk), cache_tags.tag_listing(obj.pk)]
 
     def scope_title(self, obj):
         return f"Stories tagged “{obj.name}”"
@@ -237,7 +230,7 @@ class AuthorArticlesFeed(LatestArticlesFeed):
         return super().articles(obj).by_author(obj)
 
     def scope_tags(self, obj):
-        return [pagecache_tags.page(obj.pk), pagecache_tags.author_listing(obj.pk)]
+        return [pagecache_tags.page(obj.pk), cache_tags.author_listing(obj.pk)]
 
     def scope_title(self, obj):
         return obj.title

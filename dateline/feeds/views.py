@@ -15,6 +15,7 @@ from wagtail.models import PageLogEntry, Site
 
 from dateline.articles.models import ArticlePage
 from dateline.core.links import absolute
+from dateline.feeds import cache_tags
 from dateline.feeds.sitemaps import SITEMAPS
 from dateline.pagecache import depends_on
 from dateline.pagecache import tags as pagecache_tags
@@ -77,7 +78,7 @@ def robots_txt(request):
 def sitemap_index(request):
     """The index of sitemaps, each file at most 5,000 addresses (?p=N for the next; see sitemaps.py)."""
     entries = []
-    depends_on(request, pagecache_tags.SITEMAPS)
+    depends_on(request, cache_tags.SITEMAPS)
     for name, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
         if not sitemap.paginator.count:
@@ -93,7 +94,7 @@ def sitemap_index(request):
 @require_safe
 def sitemap_file(request, section):
     """One file of the sitemap: Django's view, known to the page cache."""
-    depends_on(request, pagecache_tags.SITEMAPS)
+    depends_on(request, cache_tags.SITEMAPS)
     return sitemap(request, sitemaps=SITEMAPS, section=section)
 
 
@@ -108,7 +109,7 @@ def news_sitemap(request):
     The window holds by the clock: the response may be kept by a cache only
     until its oldest story leaves the window."""
     now = timezone.now()
-    depends_on(request, pagecache_tags.SITEMAPS)
+    depends_on(request, cache_tags.SITEMAPS)
     stories = list(
         ArticlePage.objects.published()
         .filter(first_published_at__gt=now - NEWS_WINDOW, first_published_at__lte=now)

@@ -7,4 +7,6 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from dateline.newsroom import tags  # noqa: F401 (connects the tag slug receiver)
+        from dateline.newsroom import purges, tags  # noqa: F401 (tags connects the tag slug receiver)
+
+        purges.register()

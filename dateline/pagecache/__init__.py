@@ -1,23 +1,28 @@
 """Dateline's page cache: published pages answered before Django runs, and
 refreshed exactly when something they show changes.
 
-Views opt in by saying what a page shows while they render it:
+Views opt in by saying what a page shows while they render it, in tags
+(surrogate keys: `tags.py` here, and each app's `cache_tags.py`):
 
     from dateline import pagecache
     from dateline.pagecache import tags
 
-    pagecache.depends_on(request, tags.page(article.pk), tags.comments(article.pk))
+    pagecache.depends_on(request, tags.page(article.pk), comments_tags.comments(article.pk))
     pagecache.expires_at(request, comments_close_at)   # a change that comes with the clock
 
 Shared parts of pages (the menu, a comment thread) call `also_shows`, which
 records without opting in. A page is stored only if its view called
-`depends_on` (see middleware.py),
-and answered from the store by the WSGI front (front.py) until a purge of
-one of its tags (invalidation.py) or its expiry. docs/performance.md tells
-the whole design.
+`depends_on` (see middleware.py), and answered from the store by the WSGI
+front (front.py) until a purge of one of its tags or its expiry. Each app
+registers what its own models' changes purge (purges.py), so the page cache
+knows no app above it. docs/performance.md tells the whole design.
 """
 
 from datetime import datetime
+
+from django.db import transaction
+
+from dateline.pagecache.store import page_store
 
 REQUEST_ATTRIBUTE = "page_cache"
 
@@ -63,9 +68,5 @@ def expires_at(request, when):
 def purge(*tags):
     """Refresh every stored page that shows what `tags` name, once the
     current transaction commits (readers must not re-store the old data)."""
-    from django.db import transaction
-
-    from dateline.pagecache.store import page_store
-
     if tags:
         transaction.on_commit(lambda: page_store().purge(tags))

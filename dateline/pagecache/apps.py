@@ -6,4 +6,6 @@ class PageCacheConfig(AppConfig):
     verbose_name = "Page cache"
 
     def ready(self):
-        from dateline.pagecache import invalidation  # noqa: F401 (connects the purges to the models' signals)
+        from dateline.pagecache import purges
+
+        purges.connect()

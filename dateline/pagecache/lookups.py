@@ -5,7 +5,7 @@ host name and whether the page or one of its ancestors is private (three
 queries), and each listing asks again which pages are private: for things
 that change a few times a year. Each process keeps the answers
 (`PageStore.kept`) until a purge of the tags below, which every change to
-a site, the home page or a view restriction makes (invalidation.py).
+a site, the home page or a view restriction makes (purges.py).
 Neither Django nor Wagtail caches these.
 """
 
@@ -25,7 +25,7 @@ class KnownSiteMiddleware:
 
     Wagtail keeps the site it finds on `request._wagtail_site` for the rest
     of the request (Site.find_for_request); this sets it first. The site
-    holds its root page, the home page: its changes purge NAV."""
+    holds its root page, the home page: its changes purge SITE (purges.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -34,7 +34,7 @@ class KnownSiteMiddleware:
         hostname = split_domain_port(request._get_raw_host())[0]
         port = request.get_port()
         request._wagtail_site = page_store().kept(
-            f"site:{hostname}:{port}", [tags.SITE, tags.NAV], lambda: Site._find_for_request(request)
+            f"site:{hostname}:{port}", [tags.SITE], lambda: Site._find_for_request(request)
         )
         return self.get_response(request)
 

@@ -6,7 +6,7 @@ on SQLite a word's list of stories covers every column: asking which
 headlines hold "lorem ipsum" read the lists of both words through the
 bodies of 95,000 stories (10 ms at 100,000). This index holds only
 `ArticlePage.headline_key`, the headline folded as queries are
-(dateline.search.text), so a word's list is as long as the headlines that
+(dateline.core.folding), so a word's list is as long as the headlines that
 hold it.
 
 - SQLite: an FTS5 table over the article table's headline column (FTS5's

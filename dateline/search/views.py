@@ -16,16 +16,18 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from dateline.articles import cache_tags
 from dateline.articles.models import ArticlePage, SectionPage
 from dateline.articles.navigation import Navigation
 from dateline.core import ratelimit
 from dateline.core.clients import client_ip
+from dateline.core.folding import terms
 from dateline.core.text import without_controls
 from dateline.pagecache import also_shows
 from dateline.pagecache import tags as pagecache_tags
 from dateline.pagecache.fragments import fragments
 from dateline.search.results import RankedSearch
-from dateline.search.text import highlight, terms
+from dateline.search.text import highlight
 
 PER_PAGE = 20
 MAX_QUERY = 200
@@ -125,7 +127,7 @@ def _hits(request, articles, words):
         return {f"search-card:{article.pk}": partial(card, article) for article in articles}
 
     def card(article):
-        also_shows(request, pagecache_tags.page(article.pk), pagecache_tags.NAV)
+        also_shows(request, pagecache_tags.page(article.pk), cache_tags.NAV)
         context = {"article": article, "section": navigation.section_of(article)}
         context.update(headline=mark_safe(HEADLINE_SLOT), snippet=mark_safe(SNIPPET_SLOT))  # noqa: S308
         return render_to_string("search/hit.html", context, request)

@@ -2,6 +2,7 @@
 
 from functools import cache
 
+from dateline.comments.models import SpamFeature, SpamTotals
 from dateline.comments.spam import MemoryFilter, comment_features
 from dateline.comments.spam_evaluation import read_examples
 from dateline.testing import DATA
@@ -24,8 +25,6 @@ def store_learned(spam_filter):
     """Put what a MemoryFilter learned into the site's database, as if
     moderators had taught the site's filter the same comments one by one
     (which takes minutes for a corpus; this takes a second)."""
-    from dateline.comments.models import SpamFeature, SpamTotals
-
     SpamFeature.objects.all().delete()
     SpamFeature.objects.bulk_create(
         [SpamFeature(feature=feature, spam=spam, ham=ham) for feature, (spam, ham) in spam_filter.counts.items()],

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from dateline import pagecache
-from dateline.articles import metadata
+from dateline.articles import cache_tags, metadata
 from dateline.pagecache import tags as pagecache_tags
 from dateline.pagecache.fragments import fragment
 
@@ -26,7 +26,7 @@ def article_card(context, article, heading="h2", lead=False):
     request = context["request"]
 
     def render():
-        pagecache.also_shows(request, pagecache_tags.page(article.pk), pagecache_tags.NAV)
+        pagecache.also_shows(request, pagecache_tags.page(article.pk), cache_tags.NAV)
         card = {"article": article, "heading": heading, "lead": lead, "navigation": context["navigation"]}
         return render_to_string("includes/article_card.html", card, request)
 

@@ -19,11 +19,12 @@ def queries_for(client, address):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from dateline.articles import cache_tags
     from dateline.pagecache import tags
     from dateline.pagecache.store import page_store
 
     client.get(address)  # warm-up, as on a running site (Wagtail's site root paths)
-    page_store().purge([tags.SITE, tags.NAV])  # every stored page, part and kept lookup
+    page_store().purge([tags.SITE, cache_tags.NAV])  # every stored page, part and kept lookup
     with CaptureQueriesContext(connection) as from_scratch:
         response = client.get(address)
     with CaptureQueriesContext(connection) as with_parts_kept:

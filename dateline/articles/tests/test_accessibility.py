@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from dateline.conftest import public_pages
 from dateline.testing.browser import axe_results
+from dateline.testing.fixtures.sites import public_pages
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,8 @@ import subprocess
 
 import pytest
 
-from dateline.conftest import REPO_ROOT, public_pages
+from dateline.testing import REPO_ROOT
+from dateline.testing.fixtures.sites import public_pages
 
 VNU_JAR = REPO_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 

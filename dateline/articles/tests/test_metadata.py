@@ -4,7 +4,7 @@ by extruct (JSON-LD, Open Graph), not by our own code."""
 import extruct
 import pytest
 
-from dateline.conftest import public_pages
+from dateline.testing.fixtures.sites import public_pages
 
 BASE = "http://127.0.0.1:8000"
 

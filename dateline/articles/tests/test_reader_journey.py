@@ -2,7 +2,7 @@
 
 import pytest
 
-from dateline.conftest import ARTIFACTS
+from dateline.testing.fixtures.browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

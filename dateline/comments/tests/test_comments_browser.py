@@ -10,8 +10,8 @@ from django.utils import timezone
 from dateline.articles.models import ArticlePage
 from dateline.comments.models import Comment
 from dateline.comments.tests.conftest import make_comment
-from dateline.conftest import ARTIFACTS
 from dateline.testing.browser import axe_results, tab_to
+from dateline.testing.fixtures.browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from dateline.conftest import _site_of_its_own
 from dateline.testing.comments import reader
+from dateline.testing.fixtures.servers import site_of_its_own
 
 POSTS = 500
 KILL_AFTER = 150  # acknowledged posts
@@ -24,7 +24,7 @@ KILL_AFTER = 150  # acknowledged posts
 
 @pytest.fixture
 def server(tmp_path_factory, collected_static):
-    for site in _site_of_its_own(tmp_path_factory, "durability", collected_static=collected_static):
+    for site in site_of_its_own(tmp_path_factory, "durability", collected_static=collected_static):
         yield site.start()
 
 

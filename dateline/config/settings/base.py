@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "dateline.search",
     "dateline.api",
     "dateline.pagecache",
+    "dateline.demo",  # demo and synthetic content: on top of the apps above
     "ninja",  # the API's own documentation page, served from static files, not a CDN
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",

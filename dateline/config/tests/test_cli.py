@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dateline.conftest import outside_environment, with_collected_static
+from dateline.testing.fixtures.servers import outside_environment, with_collected_static
 from dateline.testing.ports import free_port
 
 # Each test runs `dateline` on a site of its own on SQLite, or on none.

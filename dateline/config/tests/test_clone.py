@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from dateline.conftest import REPO_ROOT
+from dateline.testing import REPO_ROOT
 
 pytestmark = pytest.mark.once
 

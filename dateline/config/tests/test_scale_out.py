@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from dateline.conftest import REPO_ROOT, ProductionServer, with_collected_static
+from dateline.testing import REPO_ROOT
 from dateline.testing.databases import create_database, drop_database
+from dateline.testing.fixtures.servers import ProductionServer, with_collected_static
 from dateline.testing.ports import free_port
 
 pytestmark = pytest.mark.topology
@@ -47,7 +48,7 @@ import os, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.config.settings.base")
 django.setup()
 from dateline.articles.models import ArticlePage
-from dateline.articles.demo_content import seed_content
+from dateline.demo.seed import seed_content
 story = ArticlePage.objects.get(slug=seed_content()["article"]["slug"])
 story.title = {headline!r}
 story.save_revision().publish()

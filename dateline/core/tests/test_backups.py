@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dateline.conftest import _site_of_its_own
+from dateline.testing.fixtures.servers import site_of_its_own
 
 ADD_CONTENT = """
 import os, django
@@ -58,7 +58,7 @@ def restore(site, folder, *extra):
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory, collected_static):
-    for site in _site_of_its_own(tmp_path_factory, "backup_source", collected_static=collected_static):
+    for site in site_of_its_own(tmp_path_factory, "backup_source", collected_static=collected_static):
         site.story_url = site.run_python("-c", ADD_CONTENT).stdout.strip()
         yield site
 
@@ -72,7 +72,7 @@ def backup(source, tmp_path_factory):
 
 @pytest.fixture
 def target(tmp_path_factory, collected_static):
-    yield from _site_of_its_own(tmp_path_factory, "backup_target", collected_static=collected_static, prepare=False)
+    yield from site_of_its_own(tmp_path_factory, "backup_target", collected_static=collected_static, prepare=False)
 
 
 def test_a_backup_restores_the_whole_site_into_an_empty_one(source, backup, target):

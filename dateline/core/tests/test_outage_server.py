@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import redis
 
-from dateline.conftest import _site_of_its_own
+from dateline.testing.fixtures.servers import site_of_its_own
 from dateline.testing.relay import Relay
 
 pytestmark = pytest.mark.topology
@@ -30,7 +30,7 @@ def get(server, path):
 
 @pytest.fixture
 def server_and_relay(tmp_path_factory, collected_static):
-    for site in _site_of_its_own(tmp_path_factory, "outage", collected_static=collected_static, prepare=False):
+    for site in site_of_its_own(tmp_path_factory, "outage", collected_static=collected_static, prepare=False):
         database = urlsplit(site.environment["DATABASE_URL"])
         relay = Relay(database.hostname, database.port or 5432)
         netloc = database.netloc.rsplit(":", 1)[0] if database.port else database.netloc

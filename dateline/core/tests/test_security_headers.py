@@ -8,7 +8,8 @@ import sys
 import pytest
 from django.test import Client
 
-from dateline.conftest import outside_environment, public_pages
+from dateline.testing.fixtures.servers import outside_environment
+from dateline.testing.fixtures.sites import public_pages
 
 
 def policy(response_headers):

@@ -4,10 +4,10 @@ to a story's headline, and comes back whole after a migration drops it."""
 from django.db import connection
 
 from dateline.articles.tests.factories import ArticlePageFactory
+from dateline.core.folding import terms
 from dateline.search import headlines
 from dateline.search.apps import reinstall_headline_index
 from dateline.search.headlines import HeadlineIndex
-from dateline.search.text import terms
 
 
 def headline_matches(query):

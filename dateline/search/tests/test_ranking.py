@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from dateline.articles.tests.factories import ArticlePageFactory
+from dateline.core.folding import terms
 from dateline.search import results
 from dateline.search.results import RankedSearch
-from dateline.search.text import terms
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import time_machine
 from django.utils import timezone
 
 from dateline.articles.tests.factories import ArticlePageFactory
-from dateline.search.text import highlight, normalize, terms
+from dateline.core.folding import normalize, terms
+from dateline.search.text import highlight
 
 # Each story is written as a newsroom would write it; each query as a reader
 # would type it, often without the vowels, accents or Farsi letters.

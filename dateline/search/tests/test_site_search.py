@@ -6,8 +6,8 @@ from html import unescape
 
 import pytest
 
-from dateline.conftest import public_pages
 from dateline.testing.browser import tab_to
+from dateline.testing.fixtures.sites import public_pages
 
 HEADER_FORM = re.compile(
     r'<form class="site-search" role="search" method="get" action="/search/"[^>]*>(.*?)</form>', re.S

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from dateline import pagecache
-from dateline.articles.synthetic import synthetic_articles_create
 from dateline.core.transactions import atomic_or_dry_run
+from dateline.demo.synthetic import synthetic_articles_create
 from dateline.pagecache import tags as pagecache_tags
 
 

@@ -23,7 +23,7 @@ from dateline.comments.models import CommentPolicy
 from dateline.core.models import StandardPage
 from dateline.newsroom.models import BrandingSettings
 
-SEED_FILE = Path(__file__).parent / "demo" / "seed.json"
+SEED_FILE = Path(__file__).parent / "seed.json"
 
 STAFF_AUTHOR = {
     "slug": "staff",

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from dateline.articles.demo_content import demo_content_load
 from dateline.core.transactions import atomic_or_dry_run
+from dateline.demo.seed import demo_content_load
 
 
 class Command(BaseCommand):

@@ -18,7 +18,7 @@ def seed_page_article():
 
 
 def test_the_bundled_seed_matches_the_original_page_character_for_character():
-    from dateline.articles.demo_content import seed_content
+    from dateline.demo.seed import seed_content
 
     headline, paragraphs = seed_page_article()
     seed = seed_content()["article"]

@@ -1,14 +1,22 @@
 """Synthetic articles for scale tests, written straight into the page tree.
 
-Publishing one page at a time through Wagtail (add_child, save_revision,
-publish) costs about 44 ms a page here: 100,000 articles would take over an
-hour. No library bulk-loads Wagtail pages, so this module writes, a batch at
-a time, exactly the rows Wagtail's own publish path writes: the tree row and
-the article row, the revision it is live at, the "create" and "publish" log
-entries, bylines, tags, "also in" sections, the reference index and the
-search index. The pages are then indistinguishable to Wagtail from ones an
-editor made (tests/test_synthetic.py checks this: treebeard's find_problems,
-live revisions, search, serving and the admin editor).
+Publishing one page at a time through Wagtail (treebeard's add_child, then
+save_revision and publish) costs about 44 ms a page here: 100,000 articles
+would take over an hour. No library bulk-loads Wagtail pages, and Django's
+bulk_create refuses multi-table models such as ArticlePage (a Page row plus
+an article row). So this module writes, a batch at a time, exactly the rows
+Wagtail's own publish path writes: the tree row and the article row, the
+revision it is live at, the "create" and "publish" log entries, bylines,
+tags, "also in" sections, the reference index and the search index.
+
+To do so it uses private APIs: Django's QuerySet._insert (what bulk_create
+itself calls for each table) for the two rows of each page, treebeard's
+_get_path and _get_lastpos_in_path for the tree paths add_child would
+compute, and Wagtail's ReferenceIndex._extract_references_from_object. An
+upgrade may change any of them; tests/test_synthetic.py would then fail,
+since it checks the pages are what an editor's would be: treebeard's
+find_problems, live revisions, history, references, search, serving and
+the admin editor.
 
 The text is obviously synthetic, so nobody mistakes it for news.
 """
@@ -26,9 +34,9 @@ from taggit.models import Tag
 from wagtail.models import COMMENTS_RELATION_NAME, Locale, Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backend
 
-from dateline.articles.demo_content import publish_child
 from dateline.articles.models import ArticleByline, ArticlePage, ArticleTag, AuthorIndexPage, AuthorPage, SectionPage
-from dateline.search.text import headline_key
+from dateline.core.folding import headline_key
+from dateline.demo.seed import publish_child
 
 SLUG_PREFIX = "synthetic-article-"
 LOREM = """

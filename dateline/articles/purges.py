@@ -1,0 +1,71 @@
+"""What changes to the articles' pages and tags purge from the page cache.
+
+Publishing a story refreshes its own page and every page that shows it
+(listings, related stories and feeds depend on its page tag). When it joins
+or leaves a listing (first publication, a new section, tag or author, a
+take-down, a move), every page of that listing shifts, so the listing's tag
+is purged too. To know whether it moved between listings, the cache's clock
+remembers the listings each story was in at its last publication.
+
+Registered with the page cache in ArticlesConfig.ready().
+"""
+
+from taggit.models import Tag
+from wagtail.models import Page
+
+from dateline.articles import cache_tags
+from dateline.articles.models import ArticleByline, ArticlePage, ArticleTag, AuthorPage
+from dateline.pagecache import purges
+from dateline.pagecache.store import page_store
+
+
+def listings_of(article_pk):
+    """The tags of the listings a published story appears in, read from the database."""
+    page = Page.objects.filter(pk=article_pk).values("path", "live").first()
+    if page is None or not page.get("live"):
+        return set()
+    section = Page.objects.filter(path=page["path"][: -Page.steplen]).values_list("pk", flat=True).first()
+    also_in = ArticlePage.also_in.through.objects.filter(articlepage_id=article_pk).values_list(
+        "sectionpage_id", flat=True
+    )
+    tag_ids = ArticleTag.objects.filter(content_object_id=article_pk).values_list("tag_id", flat=True)
+    author_ids = ArticleByline.objects.filter(page_id=article_pk).values_list("author_id", flat=True)
+    return {
+        cache_tags.LATEST,
+        cache_tags.section_listing(section),
+        *map(cache_tags.section_listing, also_in),
+        *map(cache_tags.tag_listing, tag_ids),
+        *map(cache_tags.author_listing, author_ids),
+    }
+
+
+def _listings_changed(article_pk):
+    """The listings a story left and joined since its last publication, if any."""
+    clock = page_store().clock
+    now = listings_of(article_pk)
+    before = clock.recall(f"listings:{article_pk}")
+    clock.remember(f"listings:{article_pk}", sorted(now))
+    if before is not None and set(before) == now:
+        return set()
+    return now | set(before or ())
+
+
+def page_tags(page, change):
+    if isinstance(page, ArticlePage):
+        if change == purges.PageChange.DELETED:
+            return listings_of(page.pk)
+        return _listings_changed(page.pk)
+    if isinstance(page, AuthorPage):
+        return {cache_tags.AUTHORS}
+    # Sections, the home page and information pages: their titles are in
+    # the menu and in every story's section label.
+    return {cache_tags.NAV}
+
+
+def tag_tags(tag, **kwargs):
+    return {cache_tags.tag(tag.pk), cache_tags.tag_listing(tag.pk)}
+
+
+def register():
+    purges.when_page_changes(page_tags)
+    purges.when_saved_or_deleted(Tag, tag_tags)
