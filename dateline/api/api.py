@@ -26,10 +26,9 @@ from taggit.models import Tag
 from wagtail.rich_text import expand_db_html
 
 from dateline.api import schemas
-from dateline.articles import renditions
 from dateline.articles.models import ArticleByline, ArticlePage, AuthorPage, SectionPage
-from dateline.articles.navigation import Navigation, tag_url
-from dateline.articles.syndication import full_body_html
+from dateline.articles.navigation import Navigation
+from dateline.articles.syndication import PublicArticle
 from dateline.core import ratelimit
 from dateline.core.clients import client_ip
 from dateline.core.links import absolute, absolute_html
@@ -95,10 +94,6 @@ def _paginate(request, queryset, query):
     }
 
 
-def _link(slug, name, url):
-    return {"slug": slug, "name": name, "url": absolute(url)}
-
-
 def _articles():
     return (
         ArticlePage.objects.published()
@@ -111,35 +106,17 @@ def _articles():
     )
 
 
-def _article(request, article, navigation, *, body=False):
-    section = navigation.section_of(article)
-    hero = article.hero_image.get_rendition(renditions.WIDE_JPEG) if article.hero_image else None
-    data = {
-        "id": article.pk,
-        "uuid": article.translation_key,
-        "url": absolute(article.get_url(request)),
-        "headline": article.title,
-        "standfirst": article.standfirst,
-        "dateline": article.dateline,
-        "first_published_at": article.first_published_at,
-        "last_published_at": article.last_published_at or article.first_published_at,
-        "section": _link(section.slug, section.title, section.get_url(request)) if section else None,
-        "also_in": [
-            _link(other.slug, other.title, other.get_url(request))
-            for other in article.also_in.all()
-            if other.path != article.primary_section_path
-        ],
-        "authors": [_link(b.author.slug, b.author.title, b.author.get_url(request)) for b in article.bylines.all()],
-        "tags": [_link(t.tag.slug, t.tag.name, tag_url(t.tag)) for t in article.tagged_items.all()],
-        "image": (
-            {"url": absolute(hero.url), "alt": article.hero_alt, "width": hero.width, "height": hero.height}
-            if hero
-            else None
-        ),
-    }
-    if body:
-        data["body_html"] = full_body_html(article)
-    return data
+def _article(request, article, navigation):
+    """The story as the feeds and the JSON-LD describe it too; the schema
+    (schemas.ArticleSummary or Article) picks which of its fields to send."""
+    return PublicArticle.of(
+        article,
+        request,
+        section=navigation.section_of(article),
+        authors=[byline.author for byline in article.bylines.all()],
+        tags=[tagged.tag for tagged in article.tagged_items.all()],
+        also_in=article.also_in.all(),
+    )
 
 
 @api.get("/", response={200: schemas.Index, 429: schemas.Problem}, summary="What this API offers", tags=["index"])
@@ -195,7 +172,7 @@ def get_article(request, article_id: int = PathParam(..., ge=1, le=MAX_ID)):
         if ArticlePage.objects.filter(pk=article_id, live=False, first_published_at__isnull=False).exists():
             return Status(410, {"detail": "This story has been withdrawn."})
         return Status(404, {"detail": "No published story has this id."})
-    return _article(request, article, Navigation.for_request(request), body=True)
+    return _article(request, article, Navigation.for_request(request))
 
 
 def _section(request, section):

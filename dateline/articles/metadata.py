@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
-from dateline.articles import renditions
 from dateline.articles.models import ArticlePage, AuthorPage, HomePage, SectionPage
+from dateline.articles.syndication import PublicArticle
 from dateline.core.links import absolute
 from dateline.newsroom.models import BrandingSettings
 
@@ -147,34 +147,36 @@ def _article(meta, request, article, context, site_name, branding, home):
     bylines = list(_given(context, "bylines", lambda: article.bylines.select_related("author")))
     tags = list(_given(context, "article_tags", article.tags.all))
     other_sections = list(_given(context, "other_sections", list))
+    story = PublicArticle.of(
+        article,
+        request,
+        section=section,
+        authors=[byline.author for byline in bylines],
+        tags=tags,
+        also_in=other_sections,
+    )
     meta.og_type = "article"
-    meta.description = meta.description or article.summary
-    meta.published = _iso(article.first_published_at)
-    meta.modified = _iso(article.last_published_at)
-    meta.section = section.title if section else ""
-    meta.tags = [tag.name for tag in tags]
-    image = article.hero_image.get_rendition(renditions.SHARE_IMAGE) if article.hero_image else None
-    if image:
-        meta.image, meta.image_alt = absolute(image.url), article.hero_alt
+    meta.description = meta.description or story.summary
+    meta.published = _iso(story.first_published_at)
+    meta.modified = _iso(story.last_published_at)
+    meta.section = story.section.name if story.section else ""
+    meta.tags = [tag.name for tag in story.tags]
+    if story.share_image:
+        meta.image, meta.image_alt = story.share_image.url, story.share_image.alt
     publisher = _publisher(meta.site_name, branding)
-    sections = [section.title] if section else []
-    sections += [other.title for other in other_sections]
     meta.structured_data.append(
         {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
-            "headline": article.title[:110],
+            "headline": story.headline[:110],
             "description": meta.description,
             "datePublished": meta.published,
             "dateModified": meta.modified,
-            "author": [
-                {"@type": "Person", "name": byline.author.title, "url": absolute(byline.author.get_url(request))}
-                for byline in bylines
-            ],
+            "author": [{"@type": "Person", "name": author.name, "url": author.url} for author in story.authors],
             "publisher": publisher,
             "image": [meta.image] if meta.image else [publisher["logo"]["url"]],
             "mainEntityOfPage": {"@type": "WebPage", "@id": meta.canonical},
-            "articleSection": sections,
+            "articleSection": story.sections,
             "keywords": meta.tags,
             "inLanguage": settings.LANGUAGE_CODE,
         }

@@ -13,10 +13,10 @@ from django.utils.translation import get_language
 from taggit.models import Tag
 from wagtail.models import Site
 
-from dateline.articles import cache_tags, renditions
+from dateline.articles import cache_tags
 from dateline.articles.models import ArticleByline, ArticlePage, AuthorPage, SectionPage
 from dateline.articles.navigation import tag_url
-from dateline.articles.syndication import full_body_html
+from dateline.articles.syndication import PublicArticle
 from dateline.core.links import absolute
 from dateline.feeds.generators import FORMATS
 from dateline.pagecache import also_shows, depends_on
@@ -99,20 +99,28 @@ class LatestArticlesFeed(Feed):
 
     def _write_entry(self, feed, story):
         # Read once: each .all() on a prefetched relation copies a queryset.
-        story.feed_authors = [byline.author for byline in story.bylines.all()]
-        story.feed_tags = [tagged.tag for tagged in story.tagged_items.all()]
-        also_shows(self.request, *cache_tags.story(story, authors=story.feed_authors, article_tags=story.feed_tags))
+        authors = [byline.author for byline in story.bylines.all()]
+        tags = [tagged.tag for tagged in story.tagged_items.all()]
+        also_shows(self.request, *cache_tags.story(story, authors=authors, article_tags=tags))
+        public = PublicArticle.of(
+            story, self.request, section=self.sections.get(story.primary_section_path), authors=authors, tags=tags
+        )
+        image = public.image
         feed.add_item(
-            title=self.item_title(story),
-            link=self.item_link(story),
-            description=self.item_description(story),
-            unique_id=self.item_guid(story),
-            unique_id_is_permalink=self.item_guid_is_permalink,
-            enclosures=self.item_enclosures(story),
-            pubdate=self.item_pubdate(story),
-            updateddate=self.item_updateddate(story),
-            categories=self.item_categories(story),
-            **self.item_extra_kwargs(story),
+            title=public.headline,
+            link=public.url,
+            description=public.summary,
+            # The story's own id, not its address: a story moved to another
+            # section is not a new entry in readers' feed apps.
+            unique_id=f"urn:uuid:{public.uuid}",
+            unique_id_is_permalink=False,
+            enclosures=[Enclosure(image.url, str(image.size), "image/jpeg")] if image else [],
+            pubdate=public.first_published_at,
+            updateddate=public.last_published_at,
+            categories=[*public.sections, *(tag.name for tag in public.tags)],
+            authors=[{"name": author.name, "url": author.url} for author in public.authors],
+            content_html=public.body_html,
+            image=image.url if image else None,
         )
         return feed.entry(feed.items.pop())
 
@@ -133,56 +141,6 @@ class LatestArticlesFeed(Feed):
 
     def feed_guid(self, obj):
         return self.feed_url(obj)
-
-    # Each story.
-
-    def item_title(self, item):
-        return item.title
-
-    def item_link(self, item):
-        return absolute(item.get_url(self.request))
-
-    def item_guid(self, item):
-        return f"urn:uuid:{item.translation_key}"
-
-    item_guid_is_permalink = False
-
-    def item_description(self, item):
-        return item.summary
-
-    def item_pubdate(self, item):
-        return item.first_published_at
-
-    def item_updateddate(self, item):
-        return item.last_published_at
-
-    def item_categories(self, item):
-        section = self.sections.get(item.primary_section_path)
-        sections = [section.title] if section else []
-        return sections + [tag.name for tag in item.feed_tags]
-
-    def item_enclosures(self, item):
-        rendition = self._hero(item)
-        if rendition is None:
-            return []
-        return [Enclosure(absolute(rendition.url), str(rendition.file.size), "image/jpeg")]
-
-    def item_extra_kwargs(self, item):
-        rendition = self._hero(item)
-        return {
-            "authors": [
-                {"name": author.title, "url": absolute(author.get_url(self.request))} for author in item.feed_authors
-            ],
-            "content_html": full_body_html(item),
-            "image": absolute(rendition.url) if rendition else None,
-        }
-
-    def _hero(self, item):
-        if not item.hero_image:
-            return None
-        if not hasattr(item, "_feed_hero"):
-            item._feed_hero = item.hero_image.get_rendition(renditions.WIDE_JPEG)
-        return item._feed_hero
 
 
 class SectionArticlesFeed(LatestArticlesFeed):
