@@ -54,7 +54,7 @@ FEED_FORMATS = [
 
 
 def _feeds(title, url_name, **kwargs):
-    """The three formats of the feed named `url_name` in dateline/feeds/urls.py."""
+    """The three formats of the feed named `url_name` in dateline/discovery/urls.py."""
     return [
         Feed(f"{title} ({name})", reverse(url_name, kwargs={**kwargs, "kind": kind}), media_type)
         for name, kind, media_type in FEED_FORMATS

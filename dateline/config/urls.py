@@ -13,7 +13,7 @@ urlpatterns = [
     path("admin/", include("dateline.accounts.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("comments/", include("dateline.comments.urls")),
-    path("", include("dateline.feeds.urls")),
+    path("", include("dateline.discovery.urls")),
     path("search/", search, name="search"),
     path("api/v1/", api.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "dateline.newsroom",
     "dateline.articles",
     "dateline.comments",
-    "dateline.feeds",
+    "dateline.discovery",
     "dateline.search",
     "dateline.api",
     "dateline.pagecache",

@@ -28,7 +28,7 @@ LAYERS = [
     {"newsroom"},
     {"articles"},
     {"comments", "search"},
-    {"feeds", "api", "accounts"},
+    {"discovery", "api", "accounts"},
     {"demo"},
     {"config", "cli", "duework", "testing", "conftest"},
 ]

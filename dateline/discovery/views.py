@@ -15,8 +15,8 @@ from wagtail.models import PageLogEntry, Site
 
 from dateline.articles.models import ArticlePage
 from dateline.core.links import absolute
-from dateline.feeds import cache_tags
-from dateline.feeds.sitemaps import SITEMAPS
+from dateline.discovery import cache_tags
+from dateline.discovery.sitemaps import SITEMAPS
 from dateline.pagecache import depends_on
 from dateline.pagecache import tags as pagecache_tags
 
@@ -119,7 +119,7 @@ def news_sitemap(request):
     site = Site.find_for_request(request)
     response = TemplateResponse(
         request,
-        "feeds/news_sitemap.xml",
+        "discovery/news_sitemap.xml",
         {
             "stories": [(absolute(story.get_url(request)), story) for story in stories],
             "publication": site.site_name if site else "Dateline",

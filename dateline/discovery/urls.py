@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from dateline.feeds import feeds, views
+from dateline.discovery import feeds, views
 
 KIND = r"(?P<kind>rss|atom|json)"
 

@@ -3,7 +3,7 @@ lastmod or an address in them."""
 
 from taggit.models import Tag
 
-from dateline.feeds.cache_tags import SITEMAPS
+from dateline.discovery.cache_tags import SITEMAPS
 from dateline.pagecache import purges
 
 

@@ -18,7 +18,7 @@ from dateline.articles.models import ArticleByline, ArticlePage, AuthorPage, Sec
 from dateline.articles.navigation import tag_url
 from dateline.articles.syndication import PublicArticle
 from dateline.core.links import absolute
-from dateline.feeds.generators import FORMATS
+from dateline.discovery.generators import FORMATS
 from dateline.pagecache import also_shows, depends_on
 from dateline.pagecache import tags as pagecache_tags
 from dateline.pagecache.fragments import fragments

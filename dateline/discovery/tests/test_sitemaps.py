@@ -8,7 +8,7 @@ from defusedxml import ElementTree
 from django.utils import timezone
 
 from dateline.articles.tests.factories import ArticlePageFactory
-from dateline.feeds.sitemaps import ArticleSitemap
+from dateline.discovery.sitemaps import ArticleSitemap
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -123,7 +123,7 @@ def test_a_cache_may_keep_the_news_sitemap_only_until_its_oldest_story_expires(c
 
 
 def test_the_news_sitemap_is_capped_at_a_thousand(client, demo_site, monkeypatch):
-    monkeypatch.setattr("dateline.feeds.views.NEWS_LIMIT", 3)
+    monkeypatch.setattr("dateline.discovery.views.NEWS_LIMIT", 3)
     for n in range(5):
         ArticlePageFactory(parent=demo_site.sections["Others"], title=f"Breaking {n}")
     assert len(news_titles(client)) == 3
