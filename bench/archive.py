@@ -35,7 +35,9 @@ from urllib.parse import quote, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from comments import POSTGRES, free_port  # noqa: E402
-from speed import REDIS, SITE_PROBE, build_site, drop_database, probe, start, stop  # noqa: E402
+from speed import REDIS, SITE_PROBE, build_site, drop_database, probe, start  # noqa: E402
+
+from dateline.testing.processes import stop_group  # noqa: E402
 
 # (what, path, target p50 ratio, target p95 ratio or None); {section} and
 # {deepest} are filled in from the site.
@@ -138,7 +140,7 @@ def main():
             print(f"\nTargets missed: {', '.join(missed) if missed else 'none'}")
         finally:
             if server:
-                stop(server)
+                stop_group(server)
             if postgres:
                 drop_database(postgres)
         if args.keep and not args.reuse:

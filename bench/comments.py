@@ -14,7 +14,6 @@ second, p50 and p99 latency of the post, and errors.
 import argparse
 import os
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from pathlib import Path
 from dateline.testing.comments import reader
 from dateline.testing.databases import create_database, drop_database
 from dateline.testing.ports import free_port  # noqa: F401 (the other benches take it from here)
+from dateline.testing.processes import stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 DATELINE = ROOT / ".venv" / "bin" / "dateline"
@@ -112,8 +112,7 @@ def run(backend, posts, concurrency):
             results = list(pool.map(lambda job: post(base, article, job), jobs))
         elapsed = time.perf_counter() - started
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        stop_group(process)
         if database:
             drop_database(f"{POSTGRES.rsplit('/', 1)[0]}/{database}")
     latencies = sorted(seconds for status, seconds in results if status == 303)

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from comments import DATELINE, free_port, prepare, start  # noqa: E402
 
 from dateline.testing.databases import drop_database  # noqa: E402
+from dateline.testing.processes import stop_group  # noqa: E402
 
 ENDPOINTS = {
     "healthz (reference)": "/healthz",
@@ -117,8 +118,7 @@ def run(backend, articles, requests, keep, reuse):
             figures = measure(base, address, requests)
             print(f"{name:32} {figures['p50_ms']:9.1f} {figures['p99_ms']:9.1f} {figures['errors']:7d}", flush=True)
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
+        stop_group(server)
         if keep:
             print(f"kept in {home}")
         elif not reuse:

@@ -40,7 +40,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from comments import free_port, reader  # noqa: E402
-from speed import ROOT, SITE_PROBE, build_site, drop_database, probe, pss_megabytes, start, stop  # noqa: E402
+from speed import ROOT, SITE_PROBE, build_site, drop_database, probe, pss_megabytes, start  # noqa: E402
+
+from dateline.testing.processes import stop_group  # noqa: E402
 
 EDITOR = """
 import django, sys, time
@@ -168,7 +170,7 @@ def run(args):
         thread.join()
     elapsed = time.monotonic() - started
     edits = editor.communicate(timeout=60)[0].strip()
-    stop(server)
+    stop_group(server)
     if postgres:
         drop_database(postgres)
     return statuses, latencies, memory, elapsed, edits, refusals

@@ -32,7 +32,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,7 @@ from comments import DATELINE, POSTGRES, free_port, post, prepare, reader, start
 
 from dateline.cli import DEFAULT_THREADS, DEFAULT_WORKERS, granian_options  # noqa: E402
 from dateline.testing import databases  # noqa: E402
+from dateline.testing.processes import stop_group  # noqa: E402
 
 REDIS = os.environ.get("DATELINE_BENCH_REDIS", "redis://127.0.0.1:6379/5")
 ROOT = Path(__file__).resolve().parent.parent
@@ -328,16 +328,6 @@ def drop_database(name):
     databases.drop_database(f"{POSTGRES.rsplit('/', 1)[0]}/{name}")
 
 
-def stop(process):
-    """Stop a process group we started: politely, then not."""
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-
-
 def get(url):
     with urllib.request.urlopen(url, timeout=30) as response:
         return response.read()
@@ -386,7 +376,7 @@ def measure(size, args, work):
     finally:
         for process in (server, nginx, reference):
             if process:
-                stop(process)
+                stop_group(process)
         if postgres:
             drop_database(postgres)
     if args.keep and size == max(args.sizes) and not args.reuse:

@@ -1,7 +1,5 @@
 """The `dateline` command, run as a newcomer would: real processes, real server."""
 
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -13,6 +11,7 @@ import pytest
 
 from dateline.testing.fixtures.servers import outside_environment, with_collected_static
 from dateline.testing.ports import free_port
+from dateline.testing.processes import stop_group
 
 # Each test runs `dateline` on a site of its own on SQLite, or on none.
 pytestmark = pytest.mark.once
@@ -67,13 +66,7 @@ class Server:
         return self.log.read_text()
 
     def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_group(self.process)
 
 
 def test_help_lists_every_command_with_one_line_each():
