@@ -45,7 +45,7 @@ def normalize(text):
     """Text folded for matching: the same function for what is indexed and what is asked.
 
     Folding works character by character (no character's folding depends
-    on its neighbours), which `dateline.search.text.highlight` relies on to map matches back."""
+    on its neighbours), which the search page's highlighting relies on to map matches back."""
     if not text.isascii():
         # Fold before decomposing too, or ۀ would lose its mark and become ە, not ه.
         text = unicodedata.normalize("NFKD", text.translate(TABLE))
