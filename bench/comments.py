@@ -13,9 +13,7 @@ second, p50 and p99 latency of the post, and errors.
 
 import argparse
 import os
-import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,58 +27,33 @@ from dateline.testing.comments import reader
 from dateline.testing.databases import create_database, drop_database
 from dateline.testing.ports import free_port  # noqa: F401 (the other benches take it from here)
 from dateline.testing.processes import stop_group
+from dateline.testing.servers import ProductionServer, site_environment
 
 ROOT = Path(__file__).resolve().parent.parent
-DATELINE = ROOT / ".venv" / "bin" / "dateline"
 POSTGRES = os.environ.get("DATELINE_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
 
 
 def prepare(backend, home):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATELINE_") and k != "DATABASE_URL"}
-    env.update(
-        {
-            "DATELINE_HOME": str(home),
-            "DATELINE_TRUSTED_PROXIES": "127.0.0.1",
-            "DATELINE_SECRET_KEY": secrets.token_urlsafe(60),
-        }
-    )
+    """The environment of a new site in `home` with the demo content, and
+    its PostgreSQL database's name (None on SQLite)."""
+    env = site_environment(home)
     database = None
     if backend == "postgres":
         env["DATABASE_URL"] = create_database(POSTGRES, "dateline_bench")
         database = env["DATABASE_URL"].rsplit("/", 1)[1]
-    for command in (["setup"], ["load-demo"]):
-        subprocess.run([DATELINE, *command], env=env, check=True, capture_output=True)
+    server = ProductionServer(home, env, port=None)
+    server.dateline("setup")
+    server.dateline("load-demo")
     return env, database
 
 
 def start(env, port, home):
-    log = (home / "server.log").open("w")
-    process = subprocess.Popen(
-        [DATELINE, "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    for _ in range(240):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return process
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit("the server did not start")
+    """`dateline serve` on the site, answering; returns its process."""
+    return ProductionServer(home, env, port).start(timeout=120).process
 
 
 def article_id(env, home):
-    if env.get("DATABASE_URL"):
-        import psycopg
-
-        with psycopg.connect(env["DATABASE_URL"]) as db:
-            return db.execute("SELECT page_ptr_id FROM articles_articlepage").fetchone()[0]
-    import sqlite3
-
-    with sqlite3.connect(home / "dateline.sqlite3") as db:
-        return db.execute("SELECT page_ptr_id FROM articles_articlepage").fetchone()[0]
+    return ProductionServer(home, env, port=None).sql("SELECT page_ptr_id FROM articles_articlepage")[0][0]
 
 
 def post(base, article, job):

@@ -28,10 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from comments import DATELINE, free_port, prepare, start  # noqa: E402
+from comments import free_port, prepare, start  # noqa: E402
 
 from dateline.testing.databases import drop_database  # noqa: E402
 from dateline.testing.processes import stop_group  # noqa: E402
+from dateline.testing.servers import DATELINE  # noqa: E402
 
 ENDPOINTS = {
     "healthz (reference)": "/healthz",

@@ -44,11 +44,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from comments import DATELINE, POSTGRES, free_port, post, prepare, reader, start  # noqa: E402
+from comments import POSTGRES, free_port, post, prepare, reader, start  # noqa: E402
 
 from dateline.cli import DEFAULT_THREADS, DEFAULT_WORKERS, granian_options  # noqa: E402
 from dateline.testing import databases  # noqa: E402
 from dateline.testing.processes import stop_group  # noqa: E402
+from dateline.testing.servers import DATELINE  # noqa: E402
 
 REDIS = os.environ.get("DATELINE_BENCH_REDIS", "redis://127.0.0.1:6379/5")
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from dateline.testing.fixtures.servers import outside_environment, with_collected_static
+from dateline.testing.fixtures.servers import with_collected_static
 from dateline.testing.ports import free_port
 from dateline.testing.processes import stop_group
+from dateline.testing.servers import outside_environment
 
 # Each test runs `dateline` on a site of its own on SQLite, or on none.
 pytestmark = pytest.mark.once

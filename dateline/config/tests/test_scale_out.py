@@ -19,8 +19,9 @@ import redis
 
 from dateline.testing import REPO_ROOT
 from dateline.testing.databases import create_database, drop_database
-from dateline.testing.fixtures.servers import ProductionServer, with_collected_static
+from dateline.testing.fixtures.servers import with_collected_static
 from dateline.testing.ports import free_port
+from dateline.testing.servers import ProductionServer
 
 pytestmark = pytest.mark.topology
 

@@ -8,8 +8,8 @@ import sys
 import pytest
 from django.test import Client
 
-from dateline.testing.fixtures.servers import outside_environment
 from dateline.testing.fixtures.sites import public_pages
+from dateline.testing.servers import outside_environment
 
 
 def policy(response_headers):
