@@ -40,7 +40,7 @@ def test_each_role_is_one_group_and_wagtails_groups_are_not_duplicated():
     assert sorted(names) == sorted(ROLES)
 
 
-def test_a_writer_drafts_and_submits_but_publishes_nothing(demo_site):
+def test_a_writer_drafts_but_publishes_nothing(demo_site):
     writer, client = member_of("Writers")
     section = demo_site.sections["Middle East"]
     assert client.get(f"/admin/pages/add/articles/articlepage/{section.pk}/").status_code == 200
@@ -83,8 +83,16 @@ def test_an_administrator_runs_staff_pages_and_comments(demo_site):
     assert demo_site.article.permissions_for_user(administrator).can_delete()
 
 
-@pytest.mark.django_db
-def test_what_writers_submit_goes_to_the_editors_for_approval():
-    workflow = Workflow.objects.get(active=True)
-    [task] = [task.specific for task in workflow.tasks.all()]
+def test_what_writers_submit_goes_to_the_editors_for_approval(demo_site):
+    writer, _ = member_of("Writers")
+    editor, _ = member_of("Editors")
+    moderator, _ = member_of("Moderators")
+    draft = draft_by(writer, demo_site.sections["Middle East"])
+    workflow = draft.get_workflow()
+    assert workflow == Workflow.objects.get(active=True)
+    state = workflow.start(draft, writer)
+    task = state.current_task_state.task.specific
     assert list(task.groups.values_list("name", flat=True)) == ["Editors"]
+    assert "approve" in {name for name, *_ in task.get_actions(draft, editor)}
+    assert task.get_actions(draft, writer) == []
+    assert task.get_actions(draft, moderator) == []
