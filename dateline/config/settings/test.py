@@ -29,3 +29,13 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 DATELINE_SERVE_MEDIA = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# On SQLite, the test database is a file in the throwaway data folder, not
+# Django's shared in-memory database: in shared-cache mode a second
+# connection meets "database table is locked" at once instead of waiting
+# its turn, and the admin's page editor makes requests of its own (editing
+# sessions) while the browser tests publish.
+# A throwaway database needs no fsync: it need not survive a power cut.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["DATELINE_HOME"], "test.sqlite3")}  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"  # noqa: F405
