@@ -244,10 +244,14 @@ def worker(args):
 
 
 def run_due_work():
-    """Publish and take down scheduled pages, forget commenters' IP addresses
-    past their retention, then run the queued tasks that are ready."""
+    """Publish and take down scheduled pages and expired breaking-news
+    banners, forget commenters' IP addresses past their retention, then run
+    the queued tasks that are ready."""
     _django()
     _call("publish_scheduled", verbosity=0)
+    from dateline.newsroom.models import BreakingNewsSettings
+
+    BreakingNewsSettings.take_down_expired()
     from dateline.comments.services import comment_ips_purge
 
     comment_ips_purge()

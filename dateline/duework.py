@@ -1,11 +1,12 @@
 """Finding work that has come due, without loading Django.
 
-Three kinds of work wait for a time rather than for a reader: queued tasks
+Four kinds of work wait for a time rather than for a reader: queued tasks
 (moderators' digests, on django-tasks' database backend), scheduled
-publishing (Wagtail's go-live and expiry times) and forgetting commenters'
-IP addresses once the comment policy's retention period has passed. All
-are rare. A resident `db_worker` would hold a whole Django and Wagtail in
-memory (about 100 MB of the server's 300) only to wait for them, so `dateline serve` asks the
+publishing (Wagtail's go-live and expiry times), taking down a breaking-news
+banner at its expiry, and forgetting commenters' IP addresses once the
+comment policy's retention period has passed. All are rare. A resident
+`db_worker` would hold a whole Django and Wagtail in memory (about 100 MB
+of the server's 300) only to wait for them, so `dateline serve` asks the
 database two cheap questions every few seconds from its supervisor process
 (how long addresses are kept; is anything due?), and starts a short-lived
 Django process (`dateline _run-due-work`) only when the answer is yes.
@@ -36,6 +37,7 @@ SELECT
     )
     OR EXISTS (SELECT 1 FROM wagtailcore_revision WHERE approved_go_live_at < {p})
     OR EXISTS (SELECT 1 FROM wagtailcore_page WHERE live AND expire_at < {p})
+    OR EXISTS (SELECT 1 FROM newsroom_breakingnewssettings WHERE showing AND expires_at <= {p})
     OR EXISTS (SELECT 1 FROM comments_comment WHERE ip_address IS NOT NULL AND submitted_at < {p})
 """
 
@@ -51,7 +53,8 @@ DJANGO_ONLY_OPTIONS = {"pool", "server_side_binding", "isolation_level", "assume
 
 def work_is_due(connection, vendor, now):
     """True when a queued task may run, a page is due to go live or expire,
-    or a commenter's IP address is past its retention period.
+    a breaking-news banner is due to come down, or a commenter's IP address
+    is past its retention period.
 
     `connection` is a DB-API connection to the site's database: "sqlite" or
     "postgresql" as `vendor`.
@@ -74,7 +77,9 @@ def work_is_due(connection, vendor, now):
         cursor.execute(RETENTION_SQL)
         days = cursor.fetchone()[0]
         ip_cutoff = now - datetime.timedelta(days=DEFAULT_IP_RETENTION_DAYS if days is None else days)
-        cursor.execute(sql, [TASK_BACKEND, value(NO_RUN_AFTER), value(now), value(now), value(now), value(ip_cutoff)])
+        cursor.execute(
+            sql, [TASK_BACKEND, value(NO_RUN_AFTER), value(now), value(now), value(now), value(now), value(ip_cutoff)]
+        )
         return bool(cursor.fetchone()[0])
     finally:
         cursor.close()

@@ -102,6 +102,7 @@ def _articles():
             Prefetch("bylines", queryset=ArticleByline.objects.select_related("author")),
             "tagged_items__tag",
             Prefetch("also_in", queryset=SectionPage.objects.live()),
+            "notes",
         )
     )
 

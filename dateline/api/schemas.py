@@ -6,6 +6,9 @@ from datetime import datetime
 from uuid import UUID
 
 from ninja import Schema
+from wagtail.rich_text import expand_db_html
+
+from dateline.core.links import absolute_html
 
 
 class Link(Schema):
@@ -38,6 +41,18 @@ class Author(Schema):
     feed: str
 
 
+class Note(Schema):
+    """A correction, clarification, update or retraction, as the story shows it."""
+
+    kind: str  # correction, clarification, update or retraction
+    text_html: str
+    noted_at: datetime
+
+    @staticmethod
+    def resolve_text_html(note):
+        return absolute_html(expand_db_html(note.text))
+
+
 class ArticleSummary(Schema):
     id: int
     uuid: UUID  # stays the same when the story's address changes
@@ -45,8 +60,10 @@ class ArticleSummary(Schema):
     headline: str
     standfirst: str
     dateline: str
+    type_of_work: str  # news, analysis, opinion, review or sponsored
     first_published_at: datetime
     last_published_at: datetime
+    modified_at: datetime  # the later of the last publication and the newest note
     section: Link | None
     also_in: list[Link]
     authors: list[Link]
@@ -56,6 +73,7 @@ class ArticleSummary(Schema):
 
 class Article(ArticleSummary):
     body_html: str
+    notes: list[Note]  # oldest first
 
 
 class Page(Schema):

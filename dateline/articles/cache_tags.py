@@ -15,6 +15,8 @@ NAV = "nav"
 AUTHORS = "authors"
 # The newest stories across the site: home page, site-wide feeds.
 LATEST = "latest"
+# The corrections page and its feeds: every note on every published story.
+CORRECTIONS = "corrections"
 
 
 def tag(pk):

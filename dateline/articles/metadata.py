@@ -10,12 +10,21 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
-from dateline.articles.models import ArticlePage, AuthorPage, HomePage, SectionPage
+from dateline.articles.models import ArticlePage, AuthorPage, HomePage, SectionPage, TypeOfWork
 from dateline.articles.syndication import PublicArticle
 from dateline.core.links import absolute
-from dateline.newsroom.models import BrandingSettings
+from dateline.newsroom.models import BrandingSettings, PolicySettings
 
 LOGO_FILTER = "height-60|format-png"
+
+# schema.org's type for each type of work (the Trust Project's labels).
+SCHEMA_TYPES = {
+    TypeOfWork.NEWS: "ReportageNewsArticle",
+    TypeOfWork.ANALYSIS: "AnalysisNewsArticle",
+    TypeOfWork.OPINION: "OpinionNewsArticle",
+    TypeOfWork.REVIEW: "ReviewNewsArticle",
+    TypeOfWork.SPONSORED: "AdvertiserContentArticle",
+}
 
 
 @dataclass
@@ -61,16 +70,30 @@ def _feeds(title, url_name, **kwargs):
     ]
 
 
-def _publisher(site_name, branding):
+def _publisher(request, site_name, branding):
     logo = (
         branding.logo.get_rendition(LOGO_FILTER).url if branding and branding.logo else static("dateline/img/logo.png")
     )
-    return {
+    publisher = {
         "@type": "NewsMediaOrganization",
         "name": site_name,
         "url": absolute("/"),
         "logo": {"@type": "ImageObject", "url": absolute(logo)},
     }
+    # The newsroom's published standards, where it has named them.
+    for name, _label, policy in PolicySettings.for_request(request).published():
+        publisher[PolicySettings.SCHEMA_PROPERTIES[name]] = absolute(policy.get_url(request))
+    return publisher
+
+
+def _corrections(story):
+    """The notes that correct the story, as schema.org's CorrectionComment
+    (an update adds to a story without saying it was wrong: not one)."""
+    return [
+        {"@type": "CorrectionComment", "text": note.plain_text, "datePublished": _iso(note.noted_at)}
+        for note in story.notes
+        if note.corrects
+    ]
 
 
 def _breadcrumbs(trail):
@@ -114,6 +137,10 @@ def page_metadata(request, page, context):
         tag = context.get("tag")
         if tag is not None:
             meta.feeds += _feeds(f"Stories tagged “{tag.name}”", "tag_feed", slug=tag.slug)
+        elif "notes" in context:  # the corrections page
+            meta.title = "Corrections and updates"
+            meta.description = "Every correction, clarification, update and retraction, newest first."
+            meta.feeds += _feeds("Corrections and updates", "corrections_feed")
         else:
             meta.structured_data.append(
                 {
@@ -158,29 +185,32 @@ def _article(meta, request, article, context, site_name, branding, home):
     meta.og_type = "article"
     meta.description = meta.description or story.summary
     meta.published = _iso(story.first_published_at)
-    meta.modified = _iso(story.last_published_at)
     meta.section = story.section.name if story.section else ""
     meta.tags = [tag.name for tag in story.tags]
     if story.share_image:
         meta.image, meta.image_alt = story.share_image.url, story.share_image.alt
-    publisher = _publisher(meta.site_name, branding)
-    meta.structured_data.append(
-        {
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": story.headline[:110],
-            "description": meta.description,
-            "datePublished": meta.published,
-            "dateModified": meta.modified,
-            "author": [{"@type": "Person", "name": author.name, "url": author.url} for author in story.authors],
-            "publisher": publisher,
-            "image": [meta.image] if meta.image else [publisher["logo"]["url"]],
-            "mainEntityOfPage": {"@type": "WebPage", "@id": meta.canonical},
-            "articleSection": story.sections,
-            "keywords": meta.tags,
-            "inLanguage": settings.LANGUAGE_CODE,
-        }
-    )
+    publisher = _publisher(request, meta.site_name, branding)
+    meta.modified = _iso(story.modified_at)
+    described = {
+        "@context": "https://schema.org",
+        "@type": SCHEMA_TYPES[story.type_of_work],
+        "headline": story.headline[:110],
+        "description": meta.description,
+        "datePublished": meta.published,
+        "dateModified": meta.modified,
+        "author": [{"@type": "Person", "name": author.name, "url": author.url} for author in story.authors],
+        "publisher": publisher,
+        "image": [meta.image] if meta.image else [publisher["logo"]["url"]],
+        "mainEntityOfPage": {"@type": "WebPage", "@id": meta.canonical},
+        "articleSection": story.sections,
+        "keywords": meta.tags,
+        "inLanguage": settings.LANGUAGE_CODE,
+    }
+    if corrections := _corrections(story):
+        described["correction"] = corrections
+    if story.type_of_work == TypeOfWork.SPONSORED:
+        described["sponsor"] = {"@type": "Organization", "name": story.article.sponsor}
+    meta.structured_data.append(described)
     trail = [home]
     if section:
         trail.append((section.title, section.get_url(request)))

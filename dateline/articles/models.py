@@ -8,10 +8,12 @@ from html import unescape
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -29,7 +31,7 @@ from wagtail.search import index
 
 from dateline.articles import cache_tags, renditions
 from dateline.articles.discussion import discussion
-from dateline.articles.pagination import listing_html
+from dateline.articles.pagination import Listing, listing_html
 from dateline.articles.querysets import ArticlePageManager
 from dateline.core.blocks import ArticleBodyBlock
 from dateline.core.folding import headline_key, normalize
@@ -49,7 +51,12 @@ LATER_PAGE = r"[2-9]|[1-9][0-9]+"
 SUMMARY_WORDS = 30
 
 # Addresses the home page answers itself (or will); a section may not take them as slug.
-RESERVED_SECTION_SLUGS = {"tags", "authors", "search", "feeds", "api", "admin", "static", "media", "comments"}
+RESERVED_SECTION_SLUGS = {
+    *("tags", "authors", "search", "feeds", "api", "admin", "static", "media", "comments", "corrections"),
+}
+
+# Corrections and updates on a page of the corrections page.
+NOTES_PER_PAGE = 30
 
 
 def _own_route(page_class, path_components):
@@ -136,6 +143,26 @@ class HomePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixin,
         depends_on(request, pagecache_tags.page(self.pk), cache_tags.LATEST)
         return self.render(request, context_overrides={"stories": html})
 
+    @path("corrections/", name="corrections")
+    @re_path(rf"^corrections/page/(?P<page_number>{LATER_PAGE})/$", name="corrections_page")
+    def corrections(self, request, page_number=1):
+        """Every correction, clarification, update and retraction on the
+        site's published stories, newest first: the public record."""
+        notes = ArticleNote.objects.published().descendant_of(self).select_related("page")
+        paginator = Paginator(notes, NOTES_PER_PAGE, allow_empty_first_page=True)
+        try:
+            notes_page = paginator.page(page_number)
+        except EmptyPage as missing:
+            raise Http404 from missing
+        base_url = self.get_url(request) + self.reverse_subpage("corrections")
+        also_shows(request, *pagecache_tags.pages(note.page for note in notes_page))
+        depends_on(request, pagecache_tags.page(self.pk), cache_tags.CORRECTIONS)
+        return self.render(
+            request,
+            template="articles/corrections_page.html",
+            context_overrides={"notes": notes_page, "listing": Listing(notes_page, base_url)},
+        )
+
     @path("tags/<str:tag_slug>/", name="tag")
     @re_path(rf"^tags/(?P<tag_slug>[^/]+)/page/(?P<page_number>{LATER_PAGE})/$", name="tag_page")
     def tag(self, request, tag_slug, page_number=1):
@@ -221,6 +248,16 @@ class SectionPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
         )
 
 
+class TypeOfWork(models.TextChoices):
+    """What kind of work a story is (the Trust Project's "type of work")."""
+
+    NEWS = "news", "News report"
+    ANALYSIS = "analysis", "Analysis"
+    OPINION = "opinion", "Opinion"
+    REVIEW = "review", "Review"
+    SPONSORED = "sponsored", "Sponsored"
+
+
 class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixin, Page):
     """A news story. Its headline is the page title; readers' comments follow it,
     oldest thread first, with later pages of threads at <address>comments/page/N/."""
@@ -262,6 +299,29 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
     )
     tags = ClusterTaggableManager(through="articles.ArticleTag", blank=True)
     comments_open = models.BooleanField(default=True, help_text="Let readers leave replies under the story.")
+    # The Trust Project's indicators: what kind of work this is, and how it was reported.
+    type_of_work = models.CharField(
+        max_length=20,
+        choices=TypeOfWork.choices,
+        default=TypeOfWork.NEWS,
+        help_text="Shown above the headline, so readers can tell reporting from opinion and advertising.",
+    )
+    sponsor = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Who paid for sponsored content, shown with it. Required when the type is sponsored.",
+    )
+    reporting_note = models.TextField(
+        "how we reported this",
+        blank=True,
+        max_length=1500,
+        help_text="Optional: how the story was reported, who was asked, what could not be verified.",
+    )
+    unnamed_sources = models.BooleanField(
+        "relies on unnamed sources",
+        default=False,
+        help_text="Tell readers the story relies on sources it does not name, with a link to the policy on them.",
+    )
 
     objects = ArticlePageManager()
 
@@ -277,6 +337,21 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
         FieldPanel("body"),
         MultiFieldPanel(
             [FieldPanel("also_in", widget=forms.CheckboxSelectMultiple), FieldPanel("tags")], heading="Filing"
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("type_of_work"),
+                FieldPanel("sponsor"),
+                FieldPanel("reporting_note"),
+                FieldPanel("unnamed_sources"),
+            ],
+            heading="Type of work and sourcing",
+        ),
+        InlinePanel(
+            "notes",
+            heading="Corrections and updates",
+            label="Note",
+            help_text="Published with the story, at its top, on the corrections page and in its feeds.",
         ),
         FieldPanel("comments_open"),
     ]
@@ -305,6 +380,8 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
         super().clean()
         if self.hero_image_id and not self.hero_alt.strip():
             raise ValidationError({"hero_alt": "Describe the image for readers who cannot see it."})
+        if self.type_of_work == TypeOfWork.SPONSORED and not self.sponsor.strip():
+            raise ValidationError({"sponsor": "Name who paid for this: readers are told."})
 
     @path("", name="story")
     @re_path(rf"^comments/page/(?P<comment_page>{LATER_PAGE})/$", name="comments_page")
@@ -448,6 +525,29 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
         return ""
 
     @property
+    def is_sponsored(self):
+        return self.type_of_work == TypeOfWork.SPONSORED
+
+    @cached_property
+    def published_notes(self):
+        """The corrections and updates readers see, oldest first. Like every
+        child of a page, the rows are the published revision's: a draft's
+        notes live in its revision until it is published."""
+        return list(self.notes.all())
+
+    @property
+    def is_retracted(self):
+        return any(note.kind == ArticleNote.Kind.RETRACTION for note in self.published_notes)
+
+    @property
+    def modified_at(self):
+        """When readers last saw the story change: its last publication, or
+        a later correction or update."""
+        moments = [self.last_published_at, *(note.noted_at for note in self.published_notes)]
+        moments = [moment for moment in moments if moment]
+        return max(moments) if moments else None
+
+    @property
     def was_updated(self):
         """True when the story was republished after first publication."""
         if not (self.first_published_at and self.last_published_at):
@@ -465,6 +565,52 @@ class ArticleByline(Orderable):
 
     class Meta(Orderable.Meta):
         constraints = [models.UniqueConstraint(fields=["page", "author"], name="unique_author_per_byline")]
+
+
+class ArticleNoteQuerySet(models.QuerySet):
+    def published(self):
+        """On stories a reader may see, newest first."""
+        return self.filter(page__in=ArticlePage.objects.published().values("pk")).order_by("-noted_at", "-pk")
+
+    def descendant_of(self, page):
+        return self.filter(page__path__startswith=page.path)
+
+
+class ArticleNote(models.Model):
+    """A correction, clarification, update or retraction, published with the
+    story at its top, on the corrections page and in the feeds. A retraction
+    keeps the story online, clearly marked."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+        RETRACTION = "retraction", "Retraction"
+
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = RichTextField(features=["bold", "italic", "link"], help_text="What was wrong, and what is right.")
+    noted_at = models.DateTimeField("time", default=timezone.now, help_text="When the note was made, shown with it.")
+
+    objects = ArticleNoteQuerySet.as_manager()
+
+    panels = [FieldPanel("kind"), FieldPanel("text"), FieldPanel("noted_at")]
+
+    class Meta:
+        ordering = ["noted_at", "pk"]
+        indexes = [models.Index(fields=["-noted_at"], name="articlenote_newest")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.plain_text}"
+
+    @property
+    def plain_text(self):
+        return " ".join(unescape(strip_tags(self.text.replace("</p>", "</p> "))).split())
+
+    @property
+    def corrects(self):
+        """Whether it says the story was wrong or unclear (an update only adds to it)."""
+        return self.kind != self.Kind.UPDATE
 
 
 class ArticleTag(TaggedItemBase):

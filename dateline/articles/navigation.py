@@ -32,9 +32,18 @@ class Navigation:
     def tag_url(self, tag):
         return tag_url(tag, home_url=self.home_url)
 
+    @property
+    def corrections_url(self):
+        return corrections_url(home_url=self.home_url)
+
 
 def tag_url(tag, home_url="/"):
     """The address of the home page's listing of a tag (HomePage.tag)."""
     # The route's own reverse, without a home page instance: the resolver
     # belongs to the class and Wagtail keeps it once built.
     return home_url + HomePage.get_resolver().reverse("tag", tag_slug=tag.slug)
+
+
+def corrections_url(home_url="/"):
+    """The public record of corrections and updates (HomePage.corrections)."""
+    return home_url + HomePage.get_resolver().reverse("corrections")

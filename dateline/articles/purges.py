@@ -14,7 +14,7 @@ from taggit.models import Tag
 from wagtail.models import Page
 
 from dateline.articles import cache_tags
-from dateline.articles.models import ArticleByline, ArticlePage, ArticleTag, AuthorPage
+from dateline.articles.models import ArticleByline, ArticleNote, ArticlePage, ArticleTag, AuthorPage
 from dateline.pagecache import purges
 from dateline.pagecache.store import page_store
 
@@ -52,9 +52,12 @@ def _listings_changed(article_pk):
 
 def page_tags(page, change):
     if isinstance(page, ArticlePage):
+        # Its notes join or leave the corrections page with it (a publish
+        # saves them, which purges the page by itself: note_tags).
+        corrections = {cache_tags.CORRECTIONS} if ArticleNote.objects.filter(page_id=page.pk).exists() else set()
         if change == purges.PageChange.DELETED:
-            return listings_of(page.pk)
-        return _listings_changed(page.pk)
+            return listings_of(page.pk) | corrections
+        return _listings_changed(page.pk) | corrections
     if isinstance(page, AuthorPage):
         return {cache_tags.AUTHORS}
     # Sections, the home page and information pages: their titles are in
@@ -66,6 +69,14 @@ def tag_tags(tag, **kwargs):
     return {cache_tags.tag(tag.pk), cache_tags.tag_listing(tag.pk)}
 
 
+def note_tags(note, **kwargs):
+    # Notes are written when their story is published (like every child of
+    # a page, a draft's notes wait in its revision), and the publish purges
+    # the story's page and its feed entries.
+    return {cache_tags.CORRECTIONS}
+
+
 def register():
     purges.when_page_changes(page_tags)
     purges.when_saved_or_deleted(Tag, tag_tags)
+    purges.when_saved_or_deleted(ArticleNote, note_tags)

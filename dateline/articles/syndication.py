@@ -105,6 +105,20 @@ class PublicArticle:
         return self.article.last_published_at or self.article.first_published_at
 
     @property
+    def modified_at(self):
+        """Its last publication, or a later correction or update."""
+        return self.article.modified_at or self.first_published_at
+
+    @property
+    def type_of_work(self):
+        return self.article.type_of_work
+
+    @property
+    def notes(self):
+        """Its corrections and updates, oldest first."""
+        return self.article.published_notes
+
+    @property
     def sections(self):
         """The section's name, then the others the story is also filed under."""
         return [link.name for link in [self.section, *self.also_in] if link]

@@ -18,10 +18,12 @@ from dateline.articles.models import (
     AuthorPage,
     HomePage,
     SectionPage,
+    TypeOfWork,
 )
 from dateline.comments.models import CommentPolicy
 from dateline.core.models import StandardPage
-from dateline.newsroom.models import BrandingSettings
+from dateline.demo.policies import POLICY_PAGES, SAMPLE_NOTICE
+from dateline.newsroom.models import BrandingSettings, PolicySettings
 
 SEED_FILE = Path(__file__).parent / "seed.json"
 
@@ -118,6 +120,20 @@ def _ensure_privacy_page(home, report):
     return page
 
 
+def _ensure_policies(home, report):
+    """Sample policy pages, named in the editorial policies setting where
+    the newsroom has named none yet."""
+    policies = PolicySettings.for_site(Site.objects.get(root_page=home))
+    changed = []
+    for field_name, page in POLICY_PAGES.items():
+        if getattr(policies, f"{field_name}_id") is None:
+            sample = {**page, "body": SAMPLE_NOTICE + page["body"], "show_in_menus": False}
+            setattr(policies, field_name, _ensure_child(home, StandardPage, report=report, **sample))
+            changed.append(field_name)
+    if changed:
+        policies.save(update_fields=changed)
+
+
 def _ensure_branding(site):
     if not BrandingSettings.objects.filter(site=site).exists():
         BrandingSettings.objects.create(
@@ -139,6 +155,9 @@ def _seed_article(*, section, also_in, author, seed, report):
         dateline=seed["dateline"],
         body=[("paragraph", body)],
         comments_open=True,
+        type_of_work=TypeOfWork.NEWS,
+        # "A military source in Homs", "well-informed sources": the reader is told.
+        unnamed_sources=True,
     )
     article.also_in.set(also_in)
     article.bylines.add(ArticleByline(author=author))
@@ -169,4 +188,5 @@ def demo_content_load():
         )
         _ensure_branding(Site.objects.get(root_page=home))
         _ensure_privacy_page(home, report)
+        _ensure_policies(home, report)
     return report

@@ -8,16 +8,18 @@ from functools import partial
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils.feedgenerator import Enclosure
 from django.utils.translation import get_language
 from taggit.models import Tag
 from wagtail.models import Site
+from wagtail.rich_text import expand_db_html
 
 from dateline.articles import cache_tags
-from dateline.articles.models import ArticleByline, ArticlePage, AuthorPage, SectionPage
-from dateline.articles.navigation import tag_url
+from dateline.articles.models import ArticleByline, ArticleNote, ArticlePage, AuthorPage, SectionPage
+from dateline.articles.navigation import corrections_url, tag_url
 from dateline.articles.syndication import PublicArticle
-from dateline.core.links import absolute
+from dateline.core.links import absolute, absolute_html
 from dateline.discovery.generators import FORMATS
 from dateline.pagecache import also_shows, depends_on
 from dateline.pagecache import tags as pagecache_tags
@@ -92,7 +94,9 @@ class LatestArticlesFeed(Feed):
             ArticlePage.objects.filter(pk__in=ids)
             .select_related("hero_image")
             .prefetch_related(
-                Prefetch("bylines", queryset=ArticleByline.objects.select_related("author")), "tagged_items__tag"
+                Prefetch("bylines", queryset=ArticleByline.objects.select_related("author")),
+                "tagged_items__tag",
+                "notes",
             )
         )
         return {f"feed-entry:{self.kind}:{story.pk}": partial(self._write_entry, feed, story) for story in stories}
@@ -116,10 +120,12 @@ class LatestArticlesFeed(Feed):
             unique_id_is_permalink=False,
             enclosures=[Enclosure(image.url, str(image.size), "image/jpeg")] if image else [],
             pubdate=public.first_published_at,
-            updateddate=public.last_published_at,
+            updateddate=public.modified_at,
             categories=[*public.sections, *(tag.name for tag in public.tags)],
             authors=[{"name": author.name, "url": author.url} for author in public.authors],
-            content_html=public.body_html,
+            # Corrections and updates lead the story, as on its page.
+            content_html=absolute_html(render_to_string("discovery/feed_notes.html", {"notes": public.notes}))
+            + public.body_html,
             image=image.url if image else None,
         )
         return feed.entry(feed.items.pop())
@@ -195,3 +201,59 @@ class AuthorArticlesFeed(LatestArticlesFeed):
 
     def scope_url(self, obj):
         return obj.get_url(self.request)
+
+
+class CorrectionsFeed(LatestArticlesFeed):
+    """The newest corrections, clarifications, updates and retractions (the
+    corrections page, HomePage.corrections), each linking to its note on
+    its story."""
+
+    def notes(self):
+        return ArticleNote.objects.published().select_related("page")
+
+    def newest(self, obj):
+        if not hasattr(self.request, "_dateline_feed_newest"):
+            self.request._dateline_feed_newest = list(self.notes().values_list("pk", "noted_at")[:LIMIT])
+        return self.request._dateline_feed_newest
+
+    def get_feed(self, obj, request):
+        # Short entries, all written each time: no kept parts to manage.
+        newest = self.newest(obj)
+        notes = self.notes().filter(pk__in=[pk for pk, _ in newest])
+        depends_on(request, cache_tags.CORRECTIONS, *pagecache_tags.pages(note.page for note in notes))
+        feed = self.feed_type(
+            title=self.title(obj),
+            link=self.link(obj),
+            description=self.description(obj),
+            language=self.language or get_language(),
+            feed_url=self.feed_url(obj),
+            feed_guid=self.feed_guid(obj),
+        )
+        for note in notes:
+            story_url = absolute(note.page.get_url(self.request))
+            feed.add_item(
+                title=f"{note.get_kind_display()}: {note.page.title}",
+                link=f"{story_url}#note-{note.pk}",
+                description=note.plain_text,
+                unique_id=f"urn:uuid:{note.page.translation_key}#note-{note.pk}",
+                unique_id_is_permalink=False,
+                enclosures=[],
+                pubdate=note.noted_at,
+                updateddate=note.noted_at,
+                categories=[note.get_kind_display()],
+                authors=[],
+                content_html=absolute_html(expand_db_html(note.text)),
+                image=None,
+            )
+        feed.entries = [feed.entry(item) for item in feed.items]
+        feed.latest = max((noted for _, noted in newest), default=None)
+        return feed
+
+    def scope_title(self, obj):
+        return "Corrections and updates"
+
+    def scope_url(self, obj):
+        return corrections_url()
+
+    def description(self, obj):
+        return "Every correction, clarification, update and retraction, newest first"

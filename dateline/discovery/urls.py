@@ -13,6 +13,7 @@ urlpatterns = [
     re_path(
         rf"^feeds/authors/(?P<slug>[-\w]+)/{KIND}/$", views.feed_view(feeds.AuthorArticlesFeed), name="author_feed"
     ),
+    re_path(rf"^feeds/corrections/{KIND}/$", views.feed_view(feeds.CorrectionsFeed), name="corrections_feed"),
     path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
     path("sitemap-<slug:section>.xml", views.sitemap_file, name="sitemap"),
     path("news-sitemap.xml", views.news_sitemap, name="news_sitemap"),

@@ -13,7 +13,7 @@ from django.utils.cache import patch_response_headers
 from django.views.decorators.http import condition, require_safe
 from wagtail.models import PageLogEntry, Site
 
-from dateline.articles.models import ArticlePage
+from dateline.articles.models import ArticlePage, TypeOfWork
 from dateline.core.links import absolute
 from dateline.discovery import cache_tags
 from dateline.discovery.sitemaps import SITEMAPS
@@ -104,7 +104,8 @@ NEWS_LIMIT = 1000
 
 @require_safe
 def news_sitemap(request):
-    """Google News: only stories first published in the last two days, at most 1,000.
+    """Google News: only stories first published in the last two days, at most
+    1,000, and no sponsored content.
 
     The window holds by the clock: the response may be kept by a cache only
     until its oldest story leaves the window."""
@@ -113,6 +114,7 @@ def news_sitemap(request):
     stories = list(
         ArticlePage.objects.published()
         .filter(first_published_at__gt=now - NEWS_WINDOW, first_published_at__lte=now)
+        .exclude(type_of_work=TypeOfWork.SPONSORED)  # paid-for content is not news
         .newest_first()
         .only("url_path", "title", "first_published_at")[:NEWS_LIMIT]
     )

@@ -21,7 +21,7 @@ def json_ld(data, kind):
 
 def test_articles_carry_a_complete_news_article(client, full_site):
     feature = full_site.feature
-    [article] = json_ld(structured(client, feature.url), "NewsArticle")
+    [article] = json_ld(structured(client, feature.url), "ReportageNewsArticle")
     assert article["headline"] == feature.title
     assert article["description"] == feature.standfirst
     assert article["datePublished"].startswith(feature.first_published_at.date().isoformat())
@@ -90,7 +90,7 @@ def test_json_ld_cannot_break_out_of_its_script(client, full_site):
     article.save_revision().publish()
     page = client.get(article.url).content.decode()
     assert "</script><script>alert(1)" not in page
-    [news] = json_ld(structured(client, article.url), "NewsArticle")
+    [news] = json_ld(structured(client, article.url), "ReportageNewsArticle")
     assert news["headline"] == "</script><script>alert(1)</script> & more"
 
 
