@@ -1,8 +1,14 @@
 """The review workflow in a real browser (Debian's Chromium): a writer submits
-a story to "Editors approval", an editor approves it from the admin, and
-readers find it on the site."""
+a story to "Editors approval", an editor approves it from the admin (at once,
+or for a time set in the schedule dialog), and readers find it on the site."""
+
+import re
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
 from wagtail.models import WorkflowState
 
 from dateline.articles.models import ArticleByline, ArticlePage
@@ -60,3 +66,41 @@ def test_writer_submits_editor_approves_reader_reads(new_browser_context, demo_s
     reader.goto("/")
     assert reader.get_by_role("link", name="Wheat arrives in Latakia").first.is_visible()
     assert desk.errors == [] and editor.errors == [], "JavaScript errors in the admin"
+
+
+def test_an_editor_schedules_a_submitted_story_and_approves_it_for_that_time(new_browser_context, demo_site):
+    writer = staff_member("wafa", "Writers")
+    staff_member("elias", "Editors")
+    story = draft_story(writer, demo_site)
+    story.get_workflow().start(story, writer)
+
+    # The editor sets the go-live time in the schedule dialog, then approves.
+    # The admin's picker counts in minutes: two minutes ahead.
+    go_live = timezone.localtime() + timedelta(minutes=2)
+    editor = signed_in(new_browser_context, "elias")
+    editor.goto(f"/admin/pages/{story.pk}/edit/")
+    editor.get_by_role("button", name="Toggle status").click()
+    editor.get_by_role("button", name="Set schedule").click()
+    dialog = editor.get_by_role("dialog", name="Set publishing schedule")
+    dialog.get_by_label(re.compile("go.live date/time", re.IGNORECASE)).fill(go_live.strftime("%Y-%m-%d %H:%M"))
+    dialog.get_by_role("button", name="Save schedule").click()
+    editor.wait_for_load_state()
+    choose_action(editor, "Approve and Publish")
+    editor.wait_for_url(lambda url: "/edit/" not in url)
+    assert editor.errors == [], "JavaScript errors in the admin"
+
+    # Approved for that time: not live yet, and nowhere readers look.
+    story.refresh_from_db()
+    assert not story.live
+    scheduled = story.revisions.get(approved_go_live_at__isnull=False)
+    assert timezone.localtime(scheduled.approved_go_live_at).strftime("%H:%M") == go_live.strftime("%H:%M")
+    reader = new_browser_context().new_page()
+    assert reader.goto(story.url).status == 404
+
+    # At that time the scheduler publishes it (dateline serve runs it on its
+    # own: test_review.py waits for a real server to do so).
+    with time_machine.travel(scheduled.approved_go_live_at + timedelta(seconds=1), tick=False):
+        call_command("publish_scheduled", verbosity=0)
+    assert reader.goto(story.url).status == 200
+    reader.goto("/")
+    assert reader.get_by_role("link", name="Wheat arrives in Latakia").first.is_visible()
