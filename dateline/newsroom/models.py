@@ -49,8 +49,14 @@ class KeptSiteSetting(BaseSiteSetting):
             if site is None:
                 return super().for_request(request)
             key = f"{cls._meta.model_name}:{site.pk}"
-            setattr(request, attribute, page_store().kept(key, [SITE], lambda: cls.for_site(site)))
+            setattr(request, attribute, page_store().kept(key, [SITE], lambda: cls._saved_or_default(site)))
         return getattr(request, attribute)
+
+    @classmethod
+    def _saved_or_default(cls, site):
+        # Not Wagtail's for_site, which saves the defaults on first read: a
+        # save purges every stored page, and a reader's request writes nothing.
+        return cls.objects.select_related(*(cls.select_related or ())).filter(site=site).first() or cls(site=site)
 
 
 @register_setting(icon="site")
