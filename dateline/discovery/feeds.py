@@ -75,7 +75,15 @@ class LatestArticlesFeed(Feed):
         Django's Feed.get_feed would build all 50 again."""
         newest = self.newest(obj)
         depends_on(request, cache_tags.NAV, *self.scope_tags(obj))
-        feed = self.feed_type(
+        feed = self.empty_feed(obj)
+        names = {f"feed-entry:{self.kind}:{pk}": pk for pk, _ in newest}
+        feed.entries = fragments(request, list(names), lambda missing: self._writers(feed, [names[n] for n in missing]))
+        feed.latest = max((published for _, published in newest if published), default=None)
+        return feed
+
+    def empty_feed(self, obj):
+        """The feed's head, in its format, before any entry."""
+        return self.feed_type(
             title=self.title(obj),
             link=self.link(obj),
             description=self.description(obj),
@@ -83,10 +91,6 @@ class LatestArticlesFeed(Feed):
             feed_url=self.feed_url(obj),
             feed_guid=self.feed_guid(obj),
         )
-        names = {f"feed-entry:{self.kind}:{pk}": pk for pk, _ in newest}
-        feed.entries = fragments(request, list(names), lambda missing: self._writers(feed, [names[n] for n in missing]))
-        feed.latest = max((published for _, published in newest if published), default=None)
-        return feed
 
     def _writers(self, feed, ids):
         """{entry name: write()} for these stories, loaded in one query."""
@@ -219,16 +223,9 @@ class CorrectionsFeed(LatestArticlesFeed):
     def get_feed(self, obj, request):
         # Short entries, all written each time: no kept parts to manage.
         newest = self.newest(obj)
-        notes = self.notes().filter(pk__in=[pk for pk, _ in newest])
+        notes = list(self.notes().filter(pk__in=[pk for pk, _ in newest]))
         depends_on(request, cache_tags.CORRECTIONS, *pagecache_tags.pages(note.page for note in notes))
-        feed = self.feed_type(
-            title=self.title(obj),
-            link=self.link(obj),
-            description=self.description(obj),
-            language=self.language or get_language(),
-            feed_url=self.feed_url(obj),
-            feed_guid=self.feed_guid(obj),
-        )
+        feed = self.empty_feed(obj)
         for note in notes:
             story_url = absolute(note.page.get_url(self.request))
             feed.add_item(
