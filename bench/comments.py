@@ -53,7 +53,7 @@ def start(env, port, home):
 
 
 def article_id(env, home):
-    return ProductionServer(home, env, port=None).sql("SELECT page_ptr_id FROM articles_articlepage")[0][0]
+    return ProductionServer(home, env, port=None).seed_article_id()
 
 
 def post(base, article, job):

@@ -210,7 +210,10 @@ def _article(meta, request, article, context, site_name, branding, home):
         described["correction"] = corrections
     if story.type_of_work == TypeOfWork.SPONSORED:
         described["sponsor"] = {"@type": "Organization", "name": story.article.sponsor}
+    described.update(article.schema_overrides(request))
     meta.structured_data.append(described)
+    for title, url_name, kwargs in article.extra_feeds():
+        meta.feeds += _feeds(f"{article.title}: {title}", url_name, **kwargs)
     trail = [home]
     if section:
         trail.append((section.title, section.get_url(request)))

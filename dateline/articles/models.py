@@ -29,7 +29,7 @@ from wagtail.images.models import Filter
 from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
-from dateline.articles import cache_tags, renditions
+from dateline.articles import cache_tags, renditions, section_leads
 from dateline.articles.discussion import discussion
 from dateline.articles.pagination import Listing, listing_html
 from dateline.articles.querysets import ArticlePageManager
@@ -193,7 +193,7 @@ class SectionPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
 
     parent_page_types = ["articles.HomePage"]
-    subpage_types = ["articles.ArticlePage"]
+    subpage_types = ["articles.ArticlePage", "live.LiveStoryPage"]
     show_in_menus_default = True
 
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
@@ -243,8 +243,10 @@ class SectionPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
             empty_message=_("No stories in this section yet."),
         )
         depends_on(request, pagecache_tags.page(self.pk), cache_tags.section_listing(self.pk))
+        leads = section_leads.rendered(request, self) if int(page_number) == 1 else ""
         return self.render(
-            request, context_overrides={"stories": stories, "page_number": int(page_number), "section": self}
+            request,
+            context_overrides={"stories": stories, "page_number": int(page_number), "section": self, "leads": leads},
         )
 
 
@@ -372,6 +374,9 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
     ]
 
     related_count = 4
+    # Kinds of story with more to show (live.LiveStoryPage) say so here, and
+    # in the two methods below, read by listings and the page's metadata.
+    is_live_story = False
 
     class Meta:
         verbose_name = "article"
@@ -451,6 +456,15 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
             loaded = request._dateline_surroundings = (self.pk, surroundings, shown)
         also_shows(request, *loaded[2])
         return loaded[1]
+
+    def schema_overrides(self, request):
+        """What this kind of story changes in its schema.org description (metadata.py)."""
+        return {}
+
+    def extra_feeds(self):
+        """Feeds of this story's own, besides those of the site and its
+        section: [(title, URL name, URL kwargs)] (metadata.py)."""
+        return []
 
     def renditions_wanted(self):
         """{image: [filter spec]} for what readers' pages show (renditions.py)."""

@@ -22,6 +22,7 @@ from dateline.articles.models import (
 )
 from dateline.comments.models import CommentPolicy
 from dateline.core.models import StandardPage
+from dateline.demo.live_story import ensure_live_story
 from dateline.demo.policies import POLICY_PAGES, SAMPLE_NOTICE
 from dateline.newsroom.models import BrandingSettings, PolicySettings
 
@@ -166,7 +167,8 @@ def _seed_article(*, section, also_in, author, seed, report):
 
 
 def demo_content_load():
-    """The seed page's sections and article, and a staff byline. Safe to run
+    """The seed page's sections and article, a live story from its events,
+    and a staff byline. Safe to run
     again: it adds only what is missing and never undoes an editor's change."""
     seed = seed_content()
     report = DemoContentReport()
@@ -185,6 +187,9 @@ def demo_content_load():
             author=staff,
             seed=article,
             report=report,
+        )
+        ensure_live_story(
+            section=sections["Latest developments"], author=staff, publish_child=publish_child, report=report
         )
         _ensure_branding(Site.objects.get(root_page=home))
         _ensure_privacy_page(home, report)

@@ -1,7 +1,7 @@
 """RSS, Atom and JSON feeds of the newest stories: the whole site, a section,
-a tag, an author. Each entry has a GUID that survives a change of address
-(the page's translation key), names but never emails, and the full story
-with absolute links."""
+a tag, an author; and of a live story's updates. Each entry has a GUID that
+survives a change of address (the page's translation key), names but never
+emails, and the full story with absolute links."""
 
 from functools import partial
 
@@ -21,6 +21,8 @@ from dateline.articles.navigation import corrections_url, tag_url
 from dateline.articles.syndication import PublicArticle
 from dateline.core.links import absolute, absolute_html
 from dateline.discovery.generators import FORMATS
+from dateline.live import cache_tags as live_cache_tags
+from dateline.live.models import UPDATES_PER_PAGE, LiveStoryPage
 from dateline.pagecache import also_shows, depends_on
 from dateline.pagecache import tags as pagecache_tags
 from dateline.pagecache.fragments import fragments
@@ -254,3 +256,53 @@ class CorrectionsFeed(LatestArticlesFeed):
 
     def description(self, obj):
         return "Every correction, clarification, update and retraction, newest first"
+
+
+class LiveUpdatesFeed(LatestArticlesFeed):
+    """A live story's newest updates, each linking to its place on the story."""
+
+    def get_object(self, request, *args, pk, **kwargs):
+        super().get_object(request)
+        return get_object_or_404(LiveStoryPage.objects.published(), pk=pk)
+
+    def newest(self, obj):
+        if not hasattr(self.request, "_dateline_feed_newest"):
+            updates = obj.updates.newest_first().for_display()[:UPDATES_PER_PAGE]
+            self.request._dateline_feed_newest = list(updates)
+        return [(update.pk, update.changed_at) for update in self.request._dateline_feed_newest]
+
+    def get_feed(self, obj, request):
+        # Entries are short and all on one page's worth: written each time.
+        self.newest(obj)
+        depends_on(request, pagecache_tags.page(obj.pk), live_cache_tags.updates(obj.pk))
+        feed = self.empty_feed(obj)
+        story_url = absolute(obj.get_url(request))
+        for update in self.request._dateline_feed_newest:
+            feed.add_item(
+                title=update.gist,
+                link=f"{story_url}#update-{update.pk}",
+                description=update.text,
+                unique_id=f"urn:uuid:{obj.translation_key}#update-{update.pk}",
+                unique_id_is_permalink=False,
+                enclosures=[],
+                pubdate=update.posted_at,
+                updateddate=update.changed_at,
+                categories=[],
+                authors=[{"name": update.author.title, "url": absolute(update.author.url)}] if update.author else [],
+                content_html=absolute_html(
+                    render_to_string("live/includes/update.html", {"update": update, "page": obj}, request)
+                ),
+                image=None,
+            )
+        feed.entries = [feed.entry(item) for item in feed.items]
+        feed.latest = max((update.changed_at for update in self.request._dateline_feed_newest), default=None)
+        return feed
+
+    def scope_title(self, obj):
+        return f"Live: {obj.title}"
+
+    def scope_url(self, obj):
+        return obj.get_url(self.request)
+
+    def description(self, obj):
+        return f"The newest updates: {obj.title}"

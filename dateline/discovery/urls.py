@@ -14,6 +14,7 @@ urlpatterns = [
         rf"^feeds/authors/(?P<slug>[-\w]+)/{KIND}/$", views.feed_view(feeds.AuthorArticlesFeed), name="author_feed"
     ),
     re_path(rf"^feeds/corrections/{KIND}/$", views.feed_view(feeds.CorrectionsFeed), name="corrections_feed"),
+    re_path(rf"^feeds/live/(?P<pk>[0-9]+)/{KIND}/$", views.feed_view(feeds.LiveUpdatesFeed), name="live_feed"),
     path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
     path("sitemap-<slug:section>.xml", views.sitemap_file, name="sitemap"),
     path("news-sitemap.xml", views.news_sitemap, name="news_sitemap"),

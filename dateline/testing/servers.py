@@ -1,6 +1,7 @@
 """`dateline serve` on a site of its own, run as an operator runs it: for
 the suite's fixtures (fixtures/servers.py) and the benches (bench/)."""
 
+import json
 import os
 import secrets
 import sqlite3
@@ -14,6 +15,8 @@ import psycopg
 
 from dateline.testing import REPO_ROOT
 from dateline.testing.processes import stop_group
+
+SEED_FILE = REPO_ROOT / "dateline" / "demo" / "seed.json"
 
 DATELINE = Path(sys.executable).parent / "dateline"
 
@@ -114,6 +117,12 @@ class ProductionServer:
             return
         stop_group(self.process)
         self.log.close()
+
+    def seed_article_id(self):
+        """The page id of the demo's seed story (the demo has a live story too)."""
+        slug = json.loads(SEED_FILE.read_text(encoding="utf-8"))["article"]["slug"]
+        query = "SELECT id FROM wagtailcore_page WHERE slug = ? AND live"
+        return self.sql(query, (slug,))[0][0]
 
     def sql(self, query, params=()):
         """Read the server's database directly, as an operator would."""

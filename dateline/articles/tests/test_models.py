@@ -6,13 +6,14 @@ from django.db import IntegrityError, transaction
 
 from dateline.articles.models import ArticleByline, ArticlePage, AuthorPage, HomePage, SectionPage
 from dateline.articles.tests.factories import ArticlePageFactory
+from dateline.live.models import LiveStoryPage
 from dateline.newsroom.models import NewsImage
 
 
 def test_articles_live_only_in_sections_and_sections_only_under_home():
     assert ArticlePage.allowed_parent_page_models() == [SectionPage]
     assert SectionPage.allowed_parent_page_models() == [HomePage]
-    assert SectionPage.allowed_subpage_models() == [ArticlePage]
+    assert SectionPage.allowed_subpage_models() == [ArticlePage, LiveStoryPage]
     assert ArticlePage.allowed_subpage_models() == []
     assert AuthorPage.allowed_subpage_models() == []
 

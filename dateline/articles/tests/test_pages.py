@@ -50,7 +50,9 @@ class TestHomePage:
         newest = ArticlePageFactory(parent=middle_east, title="Newest story", standfirst="The newest standfirst.")
         response = client.get("/")
         assert response.status_code == 200
-        assert headlines(response) == [newest.title, demo_site.article.title, older.title]
+        # The demo's live story was first published when its coverage began, 52 hours ago.
+        live = demo_site.live_story.title
+        assert headlines(response) == [newest.title, demo_site.article.title, older.title, live]
         lead = response.content.decode().split('class="card card--lead"')[1].split("</article>")[0]
         assert "The newest standfirst." in lead
         assert 'href="/middle-east/"' in lead
@@ -76,7 +78,7 @@ class TestHomePage:
         home.lead_article = demo_site.article
         home.save_revision().publish()
         demo_site.article.unpublish()
-        assert headlines(client.get("/")) == [newest.title]
+        assert headlines(client.get("/")) == [newest.title, demo_site.live_story.title]
 
     def test_drafts_are_not_listed(self, client, demo_site, middle_east):
         ArticlePageFactory(parent=middle_east, title="Unpublished draft", live=False, publish=False)
@@ -90,7 +92,8 @@ class TestSectionPage:
         response = client.get("/latest-developments/")
         assert response.status_code == 200
         # The seed article's primary section is Middle East; it is filed here too.
-        assert headlines(response) == [demo_site.article.title, own[1].title, own[0].title]
+        live = demo_site.live_story.title
+        assert headlines(response) == [demo_site.article.title, live, own[1].title, own[0].title]
         assert "<h1>Latest developments</h1>" in response.content.decode()
 
     def test_twenty_stories_a_page_with_numbered_addresses(self, client, middle_east, demo_site):
@@ -277,12 +280,12 @@ class TestTagAndAuthorPages:
         assert "<h1>Newsroom staff</h1>" in text
         assert "Staff byline" in text
         assert "named no author" in text
-        assert headlines(response) == [demo_site.article.title]
+        assert headlines(response) == [demo_site.article.title, demo_site.live_story.title]
 
     def test_author_pages_are_paginated(self, client, demo_site, middle_east):
         stories(middle_east, 20, authors=[demo_site.staff])
         assert len(headlines(client.get("/authors/staff/"))) == 20
-        assert len(headlines(client.get("/authors/staff/page/2/"))) == 1
+        assert len(headlines(client.get("/authors/staff/page/2/"))) == 2  # the seed and live stories
         assert client.get("/authors/staff/page/3/").status_code == 404
 
     def test_authors_index_lists_everyone(self, client, demo_site):

@@ -19,11 +19,12 @@ from dateline.articles.tests.factories import ArticlePageFactory
 # (from scratch, with parts kept). From scratch, every page reads the
 # site's three kept settings (branding, editorial policies, breaking news);
 # a story also reads its corrections and updates, and so do the feeds and
-# the API, which keep no parts.
+# the API, which keep no parts; a section's first page asks which live
+# stories lead it (dateline/live/happening_now.py).
 PAGES = {
     "article": (18, 2),
     "home": (8, 0),
-    "section": (11, 2),
+    "section": (12, 2),
     "section page 2": (11, 2),
     "tag": (10, 1),
     "author": (11, 2),

@@ -47,7 +47,7 @@ def post(server, article, job):
 
 
 def test_every_acknowledged_comment_survives_a_kill_and_none_is_saved_twice(server):
-    article = server.sql("SELECT page_ptr_id FROM articles_articlepage")[0][0]
+    article = server.seed_article_id()
     jobs = [
         reader(server.base, article, n, comment=f"Durability check {n}: what the sources in Homs said.")
         for n in range(POSTS)

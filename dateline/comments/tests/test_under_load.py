@@ -67,7 +67,7 @@ class ServerReader:
 
 
 def seed_article_id(server):
-    return server.sql("SELECT page_ptr_id FROM articles_articlepage")[0][0]
+    return server.seed_article_id()
 
 
 def test_concurrent_posts_are_each_stored_exactly_once(production_server):

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dateline.accounts",
     "dateline.newsroom",
     "dateline.articles",
+    "dateline.live",
     "dateline.comments",
     "dateline.discovery",
     "dateline.search",

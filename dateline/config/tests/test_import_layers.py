@@ -27,7 +27,7 @@ LAYERS = [
     {"core"},
     {"newsroom"},
     {"articles"},
-    {"comments", "search"},
+    {"comments", "search", "live"},
     {"discovery", "api", "accounts"},
     {"demo"},
     {"config", "cli", "duework", "testing", "conftest"},

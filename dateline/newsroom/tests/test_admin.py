@@ -30,9 +30,10 @@ def test_editors_add_sections_under_home_and_articles_under_sections(client, edi
     assert "/admin/pages/add/articles/articlepage/" not in home
     assert "/admin/pages/add/articles/authorindexpage/" not in home  # there is one already
     others = demo_site.sections["Others"]
-    section = client.get(f"/admin/pages/{others.pk}/add_subpage/")
-    assert section.status_code == 302
-    assert section["Location"].endswith(f"/admin/pages/add/articles/articlepage/{others.pk}/")
+    section = client.get(f"/admin/pages/{others.pk}/add_subpage/").content.decode()
+    assert f"/admin/pages/add/articles/articlepage/{others.pk}/" in section
+    assert f"/admin/pages/add/live/livestorypage/{others.pk}/" in section
+    assert "/admin/pages/add/articles/sectionpage/" not in section
     assert SectionPage.can_create_at(demo_site.home)
     assert AuthorPage.can_create_at(AuthorIndexPage.objects.get())
     assert not ArticlePage.can_create_at(demo_site.home)
