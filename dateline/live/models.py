@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -33,7 +34,7 @@ from dateline.articles.pagination import Listing
 from dateline.core.blocks import PARAGRAPH_FEATURES, CaptionedImageBlock, ClickToLoadEmbedBlock, QuoteBlock
 from dateline.core.links import absolute
 from dateline.live import cache_tags
-from dateline.pagecache import also_shows, depends_on
+from dateline.pagecache import also_shows, depends_on, expires_at
 from dateline.pagecache import tags as pagecache_tags
 from dateline.pagecache.fragments import fragment
 
@@ -91,6 +92,7 @@ class LiveStoryPage(ArticlePage):
         reload (live.js). Stored by the page cache until an update changes,
         so a reader who asks again gets a 304 without reaching Django."""
         depends_on(request, pagecache_tags.page(self.pk), cache_tags.updates(self.pk))
+        self._stored_until_it_ends(request)
         updates = self.updates.newest_first().for_display()[:UPDATES_PER_PAGE]
         return JsonResponse(
             {
@@ -120,18 +122,23 @@ class LiveStoryPage(ArticlePage):
         """An update's own address, for sharing: sends the reader to the page
         that holds it now, at its anchor."""
         update = get_object_or_404(self.updates, pk=update_id)
-        newer = self.updates.filter(posted_at__gt=update.posted_at).count()
-        number = newer // UPDATES_PER_PAGE + 1
-        return redirect(f"{self.updates_page_url(request, number)}#update-{update.pk}")
+        # Those before it in the page order (newest_first).
+        newer = self.updates.filter(
+            Q(posted_at__gt=update.posted_at) | Q(posted_at=update.posted_at, pk__gt=update.pk)
+        ).count()
+        page_url = UpdatesListing(None, self.get_url(request)).url_for(newer // UPDATES_PER_PAGE + 1)
+        return redirect(f"{page_url}#update-{update.pk}")
 
-    def updates_page_url(self, request, number):
-        url = self.get_url(request)
-        return url if number == 1 else url + self.reverse_subpage("earlier_updates", kwargs={"page_number": number})
+    def _stored_until_it_ends(self, request):
+        """A page that says the coverage goes on is stored no longer than
+        the end an editor set ahead of time."""
+        if self.coverage_ended_at and not self.has_ended:
+            expires_at(request, self.coverage_ended_at)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         number = getattr(self, "_updates_page", 1)
-        context["updates_page_number"] = number
+        self._stored_until_it_ends(request)
         context["live_updates"] = fragment(
             request, f"live:{self.pk}:updates:{number}", lambda: self._render_updates(request, number)
         )
