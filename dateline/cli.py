@@ -10,6 +10,7 @@ variables (docs/configuration.md); DATELINE_HOME is the data folder.
 
 import argparse
 import os
+import resource
 import secrets
 import signal
 import subprocess
@@ -77,8 +78,14 @@ def _unapplied_migrations():
     return executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
-# Requests each worker process takes in at once, per thread.
-BACKPRESSURE_PER_THREAD = 16
+# Connections each worker process holds at once. granian's --backpressure
+# bounds connections, not requests in progress: a browser keeps its
+# connection between requests, and a live story's open page asks every 2
+# seconds, so at 64 a worker the 129th open page got no answer until another
+# left (bench/live.py; config/tests/test_connections.py). Requests beyond the
+# threads wait in granian for one, as before; stored pages are answered
+# as soon as a thread is free.
+CONNECTIONS_PER_WORKER = 2048
 
 
 def granian_command(*, host, port, workers, threads):
@@ -117,14 +124,13 @@ def granian_options(*, host, port, workers, threads):
         str(workers),
         # Each thread may hold a database connection: keep the count modest,
         # and queue requests beyond it rather than start more Python work.
-        # The queue is deeper than the threads, so that granian reads the next
-        # requests while the threads work: with no more requests in flight
-        # than threads, stored pages came out about a quarter slower
-        # (bench/speed.py).
+        # granian reads the next requests while the threads work: with no
+        # more connections than threads, stored pages came out about a
+        # quarter slower (bench/speed.py).
         "--blocking-threads",
         str(threads),
         "--backpressure",
-        str(threads * BACKPRESSURE_PER_THREAD),
+        str(CONNECTIONS_PER_WORKER),
         "--respawn-failed-workers",
         "--no-ws",
     ]
@@ -205,10 +211,21 @@ def serve(args):
     # Fewer malloc arenas: each worker's threads would otherwise keep memory
     # of their own that is never handed back (measured in bench/speed.py).
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
+    _allow_open_files(CONNECTIONS_PER_WORKER + 1024)
     commands = [granian_command(host=args.host, port=args.port, workers=args.workers, threads=args.threads)]
     watch = None if args.no_worker else due_work_watch()
     print(f"Serving Dateline at http://{args.host}:{args.port}/ (admin at /admin/). Stop with Ctrl+C.", flush=True)
     raise SystemExit(supervise(commands, watch=watch))
+
+
+def _allow_open_files(needed):
+    """Raise this process's limit on open files (which its children, the
+    workers, inherit) to `needed`, within what the system allows: each open
+    connection is a file, and many systems start processes at 1,024."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def check_site():

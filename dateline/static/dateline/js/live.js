@@ -3,7 +3,7 @@
 // Every few seconds the page asks for the story's latest updates
 // (<story>/updates/latest/). The answer is stored by the page cache and
 // carries an ETag, so until an update is posted each ask is a 304 that
-// never reaches Django: a thousand readers cost the server little.
+// never reaches Django (bench/live.py: 1,000 readers, 0.3 of a core).
 //
 // New updates are not pushed in above what the reader is reading: a button
 // says how many there are (announced politely to screen readers) and shows
