@@ -8,6 +8,7 @@ form for the same story, so the next update is one step away.
 
 import django_filters
 from django import forms
+from django.db.models import F
 from django.urls import reverse
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
@@ -21,7 +22,8 @@ from dateline.live.models import LiveStoryPage, LiveUpdate
 
 
 def _stories():
-    return LiveStoryPage.objects.order_by("coverage_ended_at", "-coverage_started_at")
+    """Running stories first, newest first; then ended ones."""
+    return LiveStoryPage.objects.order_by(F("coverage_ended_at").asc(nulls_first=True), "-coverage_started_at")
 
 
 class StoryChoiceField(forms.ModelChoiceField):
