@@ -4,15 +4,17 @@ feeds, and schema.org JSON-LD (NewsArticle, BreadcrumbList, WebSite)."""
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from wagtail.models import Site
 
 from dateline.articles.models import ArticlePage, AuthorPage, HomePage, SectionPage, TypeOfWork
 from dateline.articles.syndication import PublicArticle
 from dateline.core.links import absolute
+from dateline.editions import lookups as editions
 from dateline.newsroom.models import BrandingSettings, PolicySettings
 
 LOGO_FILTER = "height-60|format-png"
@@ -55,10 +57,11 @@ def _iso(moment):
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
 
 
+# Each format's name, as the feed's link title says it (a reader's feed app shows it).
 FEED_FORMATS = [
-    ("RSS", "rss", "application/rss+xml"),
-    ("Atom", "atom", "application/atom+xml"),
-    ("JSON Feed", "json", "application/feed+json"),
+    (pgettext_lazy("feed format", "RSS"), "rss", "application/rss+xml"),
+    (pgettext_lazy("feed format", "Atom"), "atom", "application/atom+xml"),
+    (pgettext_lazy("feed format", "JSON Feed"), "json", "application/feed+json"),
 ]
 
 
@@ -82,6 +85,7 @@ def _publisher(request, site_name, branding):
     }
     # The newsroom's published standards, where it has named them.
     for name, _label, policy in PolicySettings.for_request(request).published():
+        policy = editions.localized(request, policy)
         publisher[PolicySettings.SCHEMA_PROPERTIES[name]] = absolute(policy.get_url(request))
     return publisher
 
@@ -120,35 +124,42 @@ def page_metadata(request, page, context):
         site_name=site_name,
         feeds=_feeds(site_name, "feed"),
     )
-    home = ("Home", "/")
+    edition = editions.current()
+    home = (_("Home"), edition.prefix)
     specific = page.specific if hasattr(page, "specific") else page
     if isinstance(specific, ArticlePage):
         _article(meta, request, specific, context, site_name, branding, home)
     elif isinstance(specific, SectionPage):
-        meta.description = meta.description or specific.introduction or f"The latest {specific.title} stories."
+        meta.description = (
+            meta.description
+            or specific.introduction
+            or _("The latest %(section)s stories.") % {"section": specific.title}
+        )
         meta.feeds += _feeds(specific.title, "section_feed", slug=specific.slug)
         meta.structured_data.append(_breadcrumbs([home, (specific.title, request.path)]))
     elif isinstance(specific, AuthorPage):
         meta.og_type = "profile"
-        meta.description = meta.description or specific.job_title or f"Stories by {specific.title}."
+        meta.description = (
+            meta.description or specific.job_title or _("Stories by %(name)s.") % {"name": specific.title}
+        )
         meta.feeds += _feeds(specific.title, "author_feed", slug=specific.slug)
     elif isinstance(specific, HomePage):
-        meta.description = meta.description or (branding.tagline if branding else "")
+        meta.description = meta.description or specific.tagline or (branding.tagline if branding else "")
         tag = context.get("tag")
         if tag is not None:
-            meta.feeds += _feeds(f"Stories tagged “{tag.name}”", "tag_feed", slug=tag.slug)
+            meta.feeds += _feeds(_("Stories tagged “%(name)s”") % {"name": tag.name}, "tag_feed", slug=tag.slug)
         elif "notes" in context:  # the corrections page
-            meta.title = "Corrections and updates"
-            meta.description = "Every correction, clarification, update and retraction, newest first."
-            meta.feeds += _feeds("Corrections and updates", "corrections_feed")
+            meta.title = _("Corrections and updates")
+            meta.description = _("Every correction, clarification, update and retraction, newest first.")
+            meta.feeds += _feeds(_("Corrections and updates"), "corrections_feed")
         else:
             meta.structured_data.append(
                 {
                     "@context": "https://schema.org",
                     "@type": "WebSite",
                     "name": site_name,
-                    "url": absolute("/"),
-                    "inLanguage": settings.LANGUAGE_CODE,
+                    "url": absolute(edition.prefix),
+                    "inLanguage": edition.language_code,
                     "potentialAction": {
                         "@type": "SearchAction",
                         "target": {
@@ -204,7 +215,7 @@ def _article(meta, request, article, context, site_name, branding, home):
         "mainEntityOfPage": {"@type": "WebPage", "@id": meta.canonical},
         "articleSection": story.sections,
         "keywords": meta.tags,
-        "inLanguage": settings.LANGUAGE_CODE,
+        "inLanguage": editions.current().language_code,
     }
     if corrections := _corrections(story):
         described["correction"] = corrections

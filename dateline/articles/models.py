@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
@@ -26,7 +27,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, Title
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.models import Filter
-from wagtail.models import Orderable, Page, Site
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from dateline.articles import cache_tags, renditions, section_leads
@@ -34,8 +35,9 @@ from dateline.articles.discussion import discussion
 from dateline.articles.pagination import Listing, listing_html
 from dateline.articles.querysets import ArticlePageManager
 from dateline.core.blocks import ArticleBodyBlock
-from dateline.core.folding import headline_key, normalize
+from dateline.core.folding import HEADLINE_KEY_LENGTH, headline_key, index_text
 from dateline.core.pages import ReadOnlyPageMixin
+from dateline.editions import lookups as editions
 from dateline.newsroom.cache_tags import image as image_tag
 from dateline.pagecache import also_shows, depends_on
 from dateline.pagecache import tags as pagecache_tags
@@ -86,7 +88,22 @@ class HomePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixin,
         help_text="The story at the top of the front page. Leave empty to lead with the newest story.",
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("lead_article")]
+    # An edition's own words around every page; the site's Branding
+    # settings hold the logo, and the words of editions that leave these empty.
+    tagline = models.CharField(
+        max_length=160, blank=True, help_text="This edition's line under the site name. Empty: the site's branding."
+    )
+    footer_text = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text="This edition's footer text. Empty: the site's branding.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("lead_article"),
+        MultiFieldPanel([FieldPanel("tagline"), FieldPanel("footer_text")], heading="Masthead and footer"),
+    ]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["articles.SectionPage", "articles.AuthorIndexPage", "core.StandardPage"]
@@ -216,19 +233,15 @@ class SectionPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
 
     @classmethod
     def _kept_for_site(cls, request):
-        site = Site.find_for_request(request)
-        if site is None:
+        home = editions.home(request)
+        if home is None:
             return []
-        # Wagtail caches the sites' root addresses: no query once kept.
         # Sections can only be children of a home page, so every section
-        # under this home's address is one of its sections.
-        root_url_path = next((r.root_path for r in Site.get_site_root_paths() if r.site_id == site.pk), None)
-        if root_url_path is None:
-            return []
+        # under the edition's home address is one of its sections.
         return page_store().kept(
-            f"sections:{site.pk}",
+            f"sections:{home.pk}",
             [cache_tags.NAV],
-            lambda: list(cls.objects.live().filter(url_path__startswith=root_url_path).order_by("path")),
+            lambda: list(cls.objects.live().filter(url_path__startswith=home.url_path).order_by("path")),
         )
 
     @path("", name="first_page")
@@ -253,11 +266,11 @@ class SectionPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
 class TypeOfWork(models.TextChoices):
     """What kind of work a story is (the Trust Project's "type of work")."""
 
-    NEWS = "news", "News report"
-    ANALYSIS = "analysis", "Analysis"
-    OPINION = "opinion", "Opinion"
-    REVIEW = "review", "Review"
-    SPONSORED = "sponsored", "Sponsored"
+    NEWS = "news", gettext_lazy("News report")
+    ANALYSIS = "analysis", gettext_lazy("Analysis")
+    OPINION = "opinion", gettext_lazy("Opinion")
+    REVIEW = "review", gettext_lazy("Review")
+    SPONSORED = "sponsored", gettext_lazy("Sponsored")
 
 
 class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixin, Page):
@@ -276,7 +289,7 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
     )
     # The headline folded as search queries are (dateline.core.folding), so
     # search can rank stories whose headline holds every word first.
-    headline_key = models.CharField(max_length=400, blank=True, editable=False, db_default="")
+    headline_key = models.CharField(max_length=HEADLINE_KEY_LENGTH, blank=True, editable=False, db_default="")
     hero_image = models.ForeignKey(
         "newsroom.NewsImage",
         null=True,
@@ -515,7 +528,8 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
 
     def search_text(self):
         """Everything a reader may search for, folded as queries are: the
-        headline twice (it matters most), standfirst, dateline and body.
+        headline twice (it matters most), standfirst, dateline and body,
+        then their ZWNJ compounds written as one word (folding.index_text).
 
         Remembered for the same content, because the search backend asks
         for each field three times per page it indexes."""
@@ -523,7 +537,7 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
         remembered = getattr(self, "_search_text", None)
         if remembered is None or remembered[0] != source:
             text = f"{self.title}\n{self.title}\n{self.standfirst}\n{self.dateline}\n{self.body_text()}"
-            remembered = self._search_text = (source, normalize(text))
+            remembered = self._search_text = (source, index_text(text))
         return remembered[1]
 
     @cached_property
@@ -596,10 +610,10 @@ class ArticleNote(models.Model):
     keeps the story online, clearly marked."""
 
     class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        CLARIFICATION = "clarification", "Clarification"
-        UPDATE = "update", "Update"
-        RETRACTION = "retraction", "Retraction"
+        CORRECTION = "correction", gettext_lazy("Correction")
+        CLARIFICATION = "clarification", gettext_lazy("Clarification")
+        UPDATE = "update", gettext_lazy("Update")
+        RETRACTION = "retraction", gettext_lazy("Retraction")
 
     page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)

@@ -8,18 +8,18 @@ menu without taking its page down. Editors change all three in the admin.
 from dataclasses import dataclass
 
 from dateline.articles.models import HomePage, SectionPage
+from dateline.editions import lookups as editions
 
 
 @dataclass
 class Navigation:
-    sections: list  # live SectionPages of the current site, in tree order
-    # The home page is the site's root page, so it is served at "/". (Editions
-    # will add their language prefix here.)
+    sections: list  # live SectionPages of the current edition of the site, in tree order
+    # The edition's home page: "/" for the default edition, "/ar/" for Arabic.
     home_url: str = "/"
 
     @classmethod
     def for_request(cls, request):
-        return cls(sections=SectionPage.of_site(request))
+        return cls(sections=SectionPage.of_site(request), home_url=editions.current().prefix)
 
     @property
     def menu(self):
@@ -37,13 +37,16 @@ class Navigation:
         return corrections_url(home_url=self.home_url)
 
 
-def tag_url(tag, home_url="/"):
-    """The address of the home page's listing of a tag (HomePage.tag)."""
+def tag_url(tag, home_url=None):
+    """The address of the home page's listing of a tag (HomePage.tag), in
+    the current edition unless `home_url` names another."""
+    home_url = home_url or editions.current().prefix
     # The route's own reverse, without a home page instance: the resolver
     # belongs to the class and Wagtail keeps it once built.
     return home_url + HomePage.get_resolver().reverse("tag", tag_slug=tag.slug)
 
 
-def corrections_url(home_url="/"):
+def corrections_url(home_url=None):
     """The public record of corrections and updates (HomePage.corrections)."""
+    home_url = home_url or editions.current().prefix
     return home_url + HomePage.get_resolver().reverse("corrections")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from dateline.comments import cache_tags
 from dateline.comments.forms import CommentForm
 from dateline.comments.models import Comment, CommentPolicy
+from dateline.editions import lookups as editions
 from dateline.pagecache import also_shows, expires_at
 
 MAX_NESTING = 5  # levels shown nested; deeper replies line up under the fifth
@@ -159,6 +160,6 @@ def comments_context(request, article, *, page_number=1, form=None):
         "comments_close_at": closes_at,
         "comment_form": form or CommentForm(initial={"parent": reply_to.pk if reply_to else None}),
         "reply_to": reply_to,
-        "privacy_page": policy.privacy_page,
+        "privacy_page": editions.localized(request, policy.privacy_page),
         "ip_retention_days": policy.ip_retention_days,
     }

@@ -214,6 +214,27 @@ def networks(name):
     return result
 
 
+def editions(default_name, editions_name):
+    """The site's editions as Django's LANGUAGES, the default edition first.
+
+    The default edition (`default_name`, served at /) must be one of them;
+    the others are served under their language code (/ar/, /fa/)."""
+    from django.conf.locale import LANG_INFO
+
+    default = os.environ.get(default_name, "en").strip().lower()
+    codes = [code.strip().lower() for code in os.environ.get(editions_name, "en,ar,fa").split(",") if code.strip()]
+    for code in [default, *codes]:
+        if code not in LANG_INFO or "name_local" not in LANG_INFO[code]:
+            raise ImproperlyConfigured(f"{editions_name}: {code!r} is not a language code Django knows, such as ar.")
+    ordered = [default, *(code for code in codes if code != default)]
+    return default, [(code, LANG_INFO[code]["name_local"]) for code in dict.fromkeys(ordered)]
+
+
+def languages(name, *, default):
+    """A comma-separated list of language codes, lower-cased."""
+    return [code.strip().lower() for code in os.environ.get(name, default).split(",") if code.strip()]
+
+
 def time_zone(name, *, default):
     value = os.environ.get(name, default)
     try:

@@ -22,6 +22,7 @@ from dateline.articles.models import (
 )
 from dateline.comments.models import CommentPolicy
 from dateline.core.models import StandardPage
+from dateline.demo.editions import ensure_editions
 from dateline.demo.live_story import ensure_live_story
 from dateline.demo.policies import POLICY_PAGES, SAMPLE_NOTICE
 from dateline.newsroom.models import BrandingSettings, PolicySettings
@@ -168,7 +169,7 @@ def _seed_article(*, section, also_in, author, seed, report):
 
 def demo_content_load():
     """The seed page's sections and article, a live story from its events,
-    and a staff byline. Safe to run
+    a staff byline, and the Arabic and Farsi editions of them all. Safe to run
     again: it adds only what is missing and never undoes an editor's change."""
     seed = seed_content()
     report = DemoContentReport()
@@ -194,4 +195,5 @@ def demo_content_load():
         _ensure_branding(Site.objects.get(root_page=home))
         _ensure_privacy_page(home, report)
         _ensure_policies(home, report)
+        ensure_editions(home=home, sections=sections, staff=staff, seed=seed, report=report)
     return report

@@ -7,10 +7,11 @@ from functools import partial
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.feedgenerator import Enclosure
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from taggit.models import Tag
 from wagtail.models import Site
 from wagtail.rich_text import expand_db_html
@@ -21,6 +22,7 @@ from dateline.articles.navigation import corrections_url, tag_url
 from dateline.articles.syndication import PublicArticle
 from dateline.core.links import absolute, absolute_html
 from dateline.discovery.generators import FORMATS
+from dateline.editions import lookups as editions
 from dateline.live import cache_tags as live_cache_tags
 from dateline.live.models import UPDATES_PER_PAGE, LiveStoryPage
 from dateline.pagecache import also_shows, depends_on
@@ -43,17 +45,21 @@ class LatestArticlesFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         self.request = request
         self.site = Site.find_for_request(request)
-        self.sections = {section.path: section for section in SectionPage.objects.live()}
+        # Each edition has its feeds, of its own stories (/ar/feeds/rss/).
+        self.home = editions.home(request)
+        if self.home is None:
+            raise Http404
+        self.sections = {section.path: section for section in SectionPage.objects.live().descendant_of(self.home)}
         return None
 
     def articles(self, obj):
-        return ArticlePage.objects.published()
+        return ArticlePage.objects.published().descendant_of(self.home)
 
     def scope_title(self, obj):
         return ""
 
     def scope_url(self, obj):
-        return "/"
+        return editions.current().prefix
 
     # The feed.
 
@@ -146,7 +152,7 @@ class LatestArticlesFeed(Feed):
 
     def description(self, obj):
         scope = self.scope_title(obj)
-        return f"The newest stories: {scope}" if scope else "The newest stories"
+        return gettext("The newest stories: %(scope)s") % {"scope": scope} if scope else gettext("The newest stories")
 
     def feed_url(self, obj):
         return absolute(self.request.path)
@@ -158,7 +164,7 @@ class LatestArticlesFeed(Feed):
 class SectionArticlesFeed(LatestArticlesFeed):
     def get_object(self, request, *args, slug, **kwargs):
         super().get_object(request)
-        return get_object_or_404(SectionPage.objects.live(), slug=slug)
+        return get_object_or_404(SectionPage.objects.live().child_of(self.home), slug=slug)
 
     def articles(self, obj):
         return super().articles(obj).in_section(obj)
@@ -185,7 +191,7 @@ class TagArticlesFeed(LatestArticlesFeed):
         return [cache_tags.tag(obj.pk), cache_tags.tag_listing(obj.pk)]
 
     def scope_title(self, obj):
-        return f"Stories tagged “{obj.name}”"
+        return gettext("Stories tagged “%(name)s”") % {"name": obj.name}
 
     def scope_url(self, obj):
         return tag_url(obj)
@@ -194,7 +200,7 @@ class TagArticlesFeed(LatestArticlesFeed):
 class AuthorArticlesFeed(LatestArticlesFeed):
     def get_object(self, request, *args, slug, **kwargs):
         super().get_object(request)
-        return get_object_or_404(AuthorPage.objects.live(), slug=slug)
+        return get_object_or_404(AuthorPage.objects.live().descendant_of(self.home), slug=slug)
 
     def articles(self, obj):
         return super().articles(obj).by_author(obj)
@@ -215,7 +221,7 @@ class CorrectionsFeed(LatestArticlesFeed):
     its story."""
 
     def notes(self):
-        return ArticleNote.objects.published().select_related("page")
+        return ArticleNote.objects.published().descendant_of(self.home).select_related("page")
 
     def newest(self, obj):
         if not hasattr(self.request, "_dateline_feed_newest"):
@@ -249,13 +255,13 @@ class CorrectionsFeed(LatestArticlesFeed):
         return feed
 
     def scope_title(self, obj):
-        return "Corrections and updates"
+        return gettext("Corrections and updates")
 
     def scope_url(self, obj):
         return corrections_url()
 
     def description(self, obj):
-        return "Every correction, clarification, update and retraction, newest first"
+        return gettext("Every correction, clarification, update and retraction, newest first")
 
 
 class LiveUpdatesFeed(LatestArticlesFeed):
@@ -263,7 +269,7 @@ class LiveUpdatesFeed(LatestArticlesFeed):
 
     def get_object(self, request, *args, pk, **kwargs):
         super().get_object(request)
-        return get_object_or_404(LiveStoryPage.objects.published(), pk=pk)
+        return get_object_or_404(LiveStoryPage.objects.published().descendant_of(self.home), pk=pk)
 
     def newest(self, obj):
         if not hasattr(self.request, "_dateline_feed_newest"):
@@ -299,10 +305,10 @@ class LiveUpdatesFeed(LatestArticlesFeed):
         return feed
 
     def scope_title(self, obj):
-        return f"Live: {obj.title}"
+        return gettext("Live: %(title)s") % {"title": obj.title}
 
     def scope_url(self, obj):
         return obj.get_url(self.request)
 
     def description(self, obj):
-        return f"The newest updates: {obj.title}"
+        return gettext("The newest updates: %(title)s") % {"title": obj.title}

@@ -13,6 +13,7 @@ from wagtail.models import Site
 from dateline.articles.models import ArticlePage, ArticleTag, AuthorPage, HomePage, SectionPage
 from dateline.articles.navigation import tag_url
 from dateline.core.models import StandardPage
+from dateline.editions import lookups as editions
 
 
 class BaseSitemap(Sitemap):
@@ -40,29 +41,34 @@ class PageSitemap(BaseSitemap):
         return self.model.objects.live().public()
 
     def items(self):
-        # Only pages under a site's root have an address.
+        return self.in_edition().order_by("pk").values_list("url_path", "last_published_at", named=True)
+
+    def in_edition(self):
+        """The pages of the current edition: each edition has its own
+        sitemaps (/sitemap.xml, /ar/sitemap.xml). Only pages under a site's
+        home have an address."""
         under_a_site = Q()
         for root in self.root_paths:
             under_a_site |= Q(url_path__startswith=root)
-        rows = self.pages().filter(under_a_site) if under_a_site else self.pages().none()
-        return rows.order_by("pk").values_list("url_path", "last_published_at", named=True)
+        return self.pages().filter(under_a_site) if under_a_site else self.pages().none()
 
     @cached_property
     def root_paths(self):
-        # Read once per file: Wagtail's page.url reads them from the cache
-        # for every page. Most specific first, as Wagtail orders them.
-        return [root.root_path for root in Site.get_site_root_paths()]
+        # The edition's homes (one per site), read once per file: Wagtail's
+        # page.url reads them from the cache for every page.
+        language = editions.current().language_code
+        return [root.root_path for root in Site.get_site_root_paths() if root.language_code == language]
 
     def location(self, page):
         """The page's address on the site, as page.url gives it."""
         root = next(root for root in self.root_paths if page.url_path.startswith(root))
-        return "/" + page.url_path.removeprefix(root)
+        return editions.current().prefix + page.url_path.removeprefix(root)
 
     def lastmod(self, page):
         return page.last_published_at
 
     def get_latest_lastmod(self):
-        return self.pages().aggregate(latest=Max("last_published_at"))["latest"]
+        return self.in_edition().aggregate(latest=Max("last_published_at"))["latest"]
 
 
 class HomeSitemap(PageSitemap):
@@ -94,7 +100,10 @@ class TagSitemap(BaseSitemap):
     def items(self):
         # EXISTS per tag stops at the first live story; a DISTINCT join read
         # every tagging of every story (a second at 100,000 stories).
-        live_story = ArticleTag.objects.filter(tag=OuterRef("pk"), content_object__live=True)
+        language = editions.current().language_code
+        live_story = ArticleTag.objects.filter(
+            tag=OuterRef("pk"), content_object__live=True, content_object__locale__language_code=language
+        )
         return Tag.objects.filter(Exists(live_story)).order_by("slug")
 
     def location(self, tag):

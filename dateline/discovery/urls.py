@@ -18,5 +18,4 @@ urlpatterns = [
     path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
     path("sitemap-<slug:section>.xml", views.sitemap_file, name="sitemap"),
     path("news-sitemap.xml", views.news_sitemap, name="news_sitemap"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

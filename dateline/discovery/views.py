@@ -3,9 +3,8 @@
 import hashlib
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.sitemaps.views import SitemapIndexItem, sitemap
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from dateline.articles.models import ArticlePage, TypeOfWork
 from dateline.core.links import absolute
 from dateline.discovery import cache_tags
 from dateline.discovery.sitemaps import SITEMAPS
+from dateline.editions import lookups as editions
 from dateline.pagecache import depends_on
 from dateline.pagecache import tags as pagecache_tags
 
@@ -60,14 +60,14 @@ def feed_view(feed_class):
 
 @require_safe
 def robots_txt(request):
+    published = editions.published(request)
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /search/",
-        "Disallow: /comments/",
+        *(f"Disallow: {edition.prefix}{path}" for edition in published for path in ("search/", "comments/")),
         "",
-        f"Sitemap: {absolute('/sitemap.xml')}",
-        f"Sitemap: {absolute('/news-sitemap.xml')}",
+        *(f"Sitemap: {absolute(edition.prefix + 'sitemap.xml')}" for edition in published),
+        *(f"Sitemap: {absolute(edition.prefix + 'news-sitemap.xml')}" for edition in published),
         "",
     ]
     depends_on(request, pagecache_tags.SITE)
@@ -111,8 +111,12 @@ def news_sitemap(request):
     until its oldest story leaves the window."""
     now = timezone.now()
     depends_on(request, cache_tags.SITEMAPS)
+    home = editions.home(request)
+    if home is None:
+        raise Http404
     stories = list(
         ArticlePage.objects.published()
+        .descendant_of(home)
         .filter(first_published_at__gt=now - NEWS_WINDOW, first_published_at__lte=now)
         .exclude(type_of_work=TypeOfWork.SPONSORED)  # paid-for content is not news
         .newest_first()
@@ -125,7 +129,7 @@ def news_sitemap(request):
         {
             "stories": [(absolute(story.get_url(request)), story) for story in stories],
             "publication": site.site_name if site else "Dateline",
-            "language": settings.LANGUAGE_CODE.split("-")[0],
+            "language": editions.current().language_code.split("-")[0],
         },
         content_type="application/xml",
     )

@@ -56,8 +56,10 @@ def page_changed(page, change):
     touched = {tags.page(page.pk)}
     for listener in _page_listeners:
         touched.update(listener(page, change) or ())
-    if Site.objects.filter(root_page_id=page.pk).exists():
-        touched.add(tags.SITE)  # the kept site lookups hold their home page (lookups.py)
+    if Site.objects.filter(root_page__translation_key=page.translation_key).exists():
+        # The kept site lookups hold their home page (lookups.py), and each
+        # edition's home is a translation of it.
+        touched.add(tags.SITE)
     purge(*touched)
 
 

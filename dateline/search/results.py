@@ -200,8 +200,9 @@ class RankedSearch:
     rank differently again. Headline, then recency, is what a news reader
     expects, and the same on both databases."""
 
-    def __init__(self, words, *, section=None, since=None, until=None):
+    def __init__(self, words, *, within=None, section=None, since=None, until=None):
         self.words = words
+        self.within = within  # an edition's home page: its stories only
         self.section = section
         self.since = since
         self.until = until
@@ -255,6 +256,8 @@ class RankedSearch:
 
     def _published(self):
         stories = ArticlePage.objects.published().first_published_between(self.since, self.until)
+        if self.within is not None:
+            stories = stories.descendant_of(self.within)
         return stories.in_section(self.section) if self.section is not None else stories
 
     def _few(self):

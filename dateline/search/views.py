@@ -14,15 +14,18 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from dateline.articles import cache_tags
 from dateline.articles.models import ArticlePage, SectionPage
 from dateline.articles.navigation import Navigation
 from dateline.core import ratelimit
+from dateline.core.bidi import with_bdi
 from dateline.core.clients import client_ip
 from dateline.core.folding import terms
 from dateline.core.text import without_controls
+from dateline.editions import lookups as editions
 from dateline.pagecache import also_shows
 from dateline.pagecache import tags as pagecache_tags
 from dateline.pagecache.fragments import fragments
@@ -39,23 +42,24 @@ SNIPPET_SLOT = "<!--snippet-->"
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search for", required=False)
+    q = forms.CharField(label=gettext_lazy("Search for"), required=False)
     section = forms.ModelChoiceField(
-        label="Section",
+        label=gettext_lazy("Section"),
         required=False,
         queryset=SectionPage.objects.live().order_by("path"),
         to_field_name="slug",
-        empty_label="All sections",
+        empty_label=gettext_lazy("All sections"),
     )
-    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, home, **kwargs):
         # Control characters are dropped before anything sees them, so they
         # are neither refused nor echoed back into the search box.
         if data is not None:
             data = {key: without_controls(value, keep=set()) for key, value in data.items()}
         super().__init__(data, **kwargs)
+        self.fields["section"].queryset = SectionPage.objects.live().child_of(home).order_by("path")
 
     @property
     def date_fields(self):
@@ -64,19 +68,25 @@ class SearchForm(forms.Form):
     def clean_q(self):
         query = " ".join(self.cleaned_data["q"].split())
         if len(query) > MAX_QUERY:
-            raise forms.ValidationError(f"Please search with fewer words (at most {MAX_QUERY} characters).")
+            raise forms.ValidationError(
+                _("Please search with fewer words (at most %(limit)s characters).") % {"limit": MAX_QUERY}
+            )
         return query
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("since") and cleaned.get("until") and cleaned["since"] > cleaned["until"]:
-            self.add_error("until", "The end date is before the start date.")
+            self.add_error("until", _("The end date is before the start date."))
         return cleaned
 
 
 @require_safe
 def search(request):
-    form = SearchForm(request.GET or None)
+    # Each edition searches its own stories (/ar/search/).
+    home = editions.home(request)
+    if home is None:
+        raise Http404
+    form = SearchForm(request.GET or None, home=home)
     context = {"form": form, "results": None, "message": ""}
     status = 200
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
@@ -84,14 +94,14 @@ def search(request):
         limit, seconds = settings.DATELINE_SEARCH_RATE_LIMIT
         verdict = ratelimit.hit("search", client_ip(request), limit=limit, seconds=seconds)
         if not verdict.allowed:
-            context["message"] = "You have searched a lot in a short time. Please wait a minute and try again."
+            context["message"] = _("You have searched a lot in a short time. Please wait a minute and try again.")
             response = render(request, "search/search.html", context, status=429)
             response["Retry-After"] = str(verdict.retry_after)
             return response
         if not words:
-            context["message"] = "Please search for at least one letter or number."
+            context["message"] = _("Please search for at least one letter or number.")
         else:
-            found = RankedSearch(words, **_filters(form))
+            found = RankedSearch(words, within=home, **_filters(form))
             paginator = Paginator(found, PER_PAGE)
             try:
                 page = paginator.page(request.GET.get("page") or 1)
@@ -167,14 +177,14 @@ def _suggestions(form, words):
     if filters:
         suggestions.append(
             {
-                "label": _("“%(query)s” in every section, at any date") % {"query": query},
+                "label": with_bdi(_("“%(query)s” in every section, at any date"), query=query),
                 "query": urlencode({"q": query}),
             }
         )
     if len(words) > 1:
         for word in query.split()[:MAX_SUGGESTED_WORDS]:
             suggestions.append(
-                {"label": _("“%(word)s” alone") % {"word": word}, "query": urlencode({"q": word, **filters})}
+                {"label": with_bdi(_("“%(word)s” alone"), word=word), "query": urlencode({"q": word, **filters})}
             )
     return suggestions
 

@@ -20,24 +20,26 @@ from dateline.articles.tests.factories import ArticlePageFactory
 # site's three kept settings (branding, editorial policies, breaking news);
 # a story also reads its corrections and updates, and so do the feeds and
 # the API, which keep no parts; a section's first page asks which live
-# stories lead it (dateline/live/happening_now.py).
+# stories lead it (dateline/live/happening_now.py); and every page finds
+# its edition's home page (dateline/editions/lookups.py). Pages at their
+# own address list their translations (hreflang), kept as the sections are.
 PAGES = {
-    "article": (18, 2),
-    "home": (8, 0),
-    "section": (12, 2),
+    "article": (19, 2),
+    "home": (9, 0),
+    "section": (13, 2),
     "section page 2": (11, 2),
     "tag": (10, 1),
-    "author": (11, 2),
-    "feed": (11, 4),
+    "author": (12, 2),
+    "feed": (12, 4),
     "sitemap page": (4, 2),
-    "news sitemap": (3, 1),
-    "search": (10, 3),
-    "api list": (10, 7),
-    "api story": (8, 5),
+    "news sitemap": (4, 1),
+    "search": (11, 3),
+    "api list": (11, 7),
+    "api story": (9, 5),
 }
 # A search with more than search.results.FEW matches (every synthetic story)
 # is walked newest first, not counted and sorted: one query fewer.
-MANY_MATCHES_SEARCH = (9, 2)
+MANY_MATCHES_SEARCH = (10, 2)
 
 
 def addresses(demo_site):

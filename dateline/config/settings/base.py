@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "dateline.core",
     "dateline.accounts",
     "dateline.newsroom",
+    "dateline.editions",
     "dateline.articles",
     "dateline.live",
     "dateline.comments",
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "ninja",  # the API's own documentation page, served from static files, not a CDN
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
@@ -90,6 +93,8 @@ MIDDLEWARE = [
     "dateline.core.middleware.NulPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Where Django's LocaleMiddleware would go: before anything resolves the path.
+    "dateline.editions.middleware.EditionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # After CommonMiddleware has refused unknown host names.
     "dateline.pagecache.lookups.KnownSiteMiddleware",
@@ -128,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "dateline.editions.context_processors.editions",
                 "dateline.articles.context_processors.navigation",
             ],
         },
@@ -164,9 +170,19 @@ OTP_TOTP_ISSUER = urlsplit(DATELINE_BASE_URL).hostname
 # A staff session ends this long after sign-in (readers have no session).
 SESSION_COOKIE_AGE = int(env.number("DATELINE_SESSION_HOURS", default=12) * 3600)
 
-# The site's language gives <html lang dir>; the newsroom's time zone is the
-# one every published time is shown in.
-LANGUAGE_CODE = env.string("DATELINE_LANGUAGE", default="en")
+# Editions (docs/editions.md): one page tree per language on Wagtail's
+# locales, the default edition at / and the others under their language
+# code (/ar/, /fa/). A page's edition gives <html lang dir>; the newsroom's
+# time zone is the one every published time is shown in.
+LANGUAGE_CODE, LANGUAGES = env.editions("DATELINE_LANGUAGE", "DATELINE_EDITIONS")
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Date formats where Django's own for an edition's language fall short.
+FORMAT_MODULE_PATH = ["dateline.editions.formats"]
+# Editions whose dates and numbers are written in their own digits
+# (Arabic-Indic ٠١٢, Persian ۰۱۲) rather than Latin 012.
+DATELINE_NATIVE_DIGITS = env.languages("DATELINE_NATIVE_DIGITS", default="ar,fa")
 TIME_ZONE = env.time_zone("DATELINE_TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -25,7 +25,7 @@ PACKAGE = Path(__file__).resolve().parents[2]
 LAYERS = [
     {"pagecache", "config.env"},
     {"core"},
-    {"newsroom"},
+    {"newsroom", "editions"},
     {"articles"},
     {"comments", "search", "live"},
     {"discovery", "api", "accounts"},

@@ -10,12 +10,12 @@ from datetime import timedelta
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dateline.articles.tests.count_queries import queries_for
 from dateline.core.links import absolute
 from dateline.demo.live_story import LIVE_STORY, UPDATES
-from dateline.live.models import UPDATES_PER_PAGE, LiveStoryPage, LiveUpdate
+from dateline.live.models import UPDATES_PER_PAGE, LiveStoryPage, LiveUpdate, new_updates_phrases
 from dateline.testing import schemaorg
 
 
@@ -66,6 +66,23 @@ def test_updates_are_shown_newest_first_each_with_its_anchor_time_byline_and_lin
     section = soup.select_one("[data-live-following]")
     assert section["data-live-updates"] == f"{story.url}updates/latest/"
     assert soup.select_one("[data-live-status]")["aria-live"] == "polite"
+
+
+def test_the_page_gives_live_js_its_words_for_each_count_of_new_updates(client, story):
+    soup = BeautifulSoup(client.get(story.url).content.decode(), "html.parser")
+    # Data in the page's language, never run: the CSP allows no inline script.
+    phrases = json.loads(soup.select_one('[data-live-following] script#live-phrases[type="application/json"]').string)
+    assert len(phrases) == UPDATES_PER_PAGE  # as many as the latest updates hold
+    assert phrases["1"] == {"show": "Show 1 new update", "status": "1 new update"}
+    assert phrases["2"] == {"show": "Show 2 new updates", "status": "2 new updates"}
+    # Arabic has a form for two, for three to ten and for eleven to ninety-nine.
+    with translation.override("ar"):
+        arabic = new_updates_phrases()
+    assert [arabic[count]["status"] for count in (2, 3, 11)] == [
+        "2 تحديثان جديدان",
+        "3 تحديثات جديدة",
+        "11 تحديثًا جديدًا",
+    ]
 
 
 def test_earlier_updates_have_pages_of_their_own_and_a_shared_link_finds_its_page(client, story):
@@ -220,4 +237,4 @@ def test_a_story_with_a_thousand_updates_costs_the_same_queries_as_one_with_ten(
     thousand = {address: queries_for(client, address) for address in ten}
     assert thousand == ten
     # (status, from scratch, with parts kept): pinned as the other pages' are.
-    assert thousand == {story.url: (200, 22, 2), f"{story.url}updates/latest/": (200, 6, 3)}
+    assert thousand == {story.url: (200, 23, 2), f"{story.url}updates/latest/": (200, 6, 3)}
