@@ -10,17 +10,21 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from dateline.core.folding import normalize
+from dateline.core.folding import ZWNJ, normalize
 
 
 class _CharacterFolds(dict):
     """A str.translate table folding each character as `normalize` does,
     filled as characters are met: translating a story's text is then one C
     loop, where a Python call per character took most of a search's
-    highlighting for Arabic."""
+    highlighting for Arabic.
+
+    But for ZWNJ, which stays itself rather than the space it folds to: it
+    parts words as a space does, and a word typed joined is found across it
+    (`_word_at_start`), as the index finds it (folding.index_text)."""
 
     def __missing__(self, code):
-        folded = self[code] = normalize(chr(code))
+        folded = self[code] = ZWNJ if code == ord(ZWNJ) else normalize(chr(code))
         return folded
 
 
@@ -79,8 +83,11 @@ def _folded_with_origins_kept(text):
 
 @functools.lru_cache(maxsize=256)
 def _word_at_start(word):
-    """The folded word where a word starts: "ab" is found in "abc", not in "cab"."""
-    return re.compile(rf"(?<!\w){re.escape(word)}")
+    """The folded word where a word starts: "ab" is found in "abc", not in
+    "cab"; and, outside ASCII, with ZWNJs between its letters: "میشود" is
+    found in "می‌شود"."""
+    pattern = re.escape(word) if word.isascii() else f"{ZWNJ}*".join(map(re.escape, word))
+    return re.compile(rf"(?<!\w){pattern}")
 
 
 def _past_marks(text, end):
