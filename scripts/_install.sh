@@ -51,7 +51,8 @@ ensure_python_env() {
 
 # What the test suite drives: Debian's Chromium, Java for the Nu Html
 # Checker, npm for vnu-jar and axe-core (package-lock.json), nginx for the
-# scale-out test, wrk for bench/speed.py, and pg_dump for backups.
+# scale-out test, wrk for bench/speed.py, pg_dump for backups, and GNU
+# gettext's xgettext for the test that the translation catalogues are current.
 ensure_test_tools() {
     local missing=()
     [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
@@ -60,6 +61,7 @@ ensure_test_tools() {
     command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
     command -v npm >/dev/null 2>&1 || missing+=(npm)
     command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
+    command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
     fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
     if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
     if [ ! -f "$DATELINE_ROOT/node_modules/.package-lock.json" ] \

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dateline import pagecache
 from dateline.comments import cache_tags
@@ -94,8 +96,14 @@ def _check_rate_limits(*, client_ip, email):
         if not verdict.allowed:
             minutes = max(1, round(verdict.retry_after / 60))
             raise RateLimited(
-                f"You have posted several comments in a short time. Please wait about {minutes} "
-                f"minute{'s' if minutes != 1 else ''} and post again; your comment is kept below.",
+                ngettext(
+                    "You have posted several comments in a short time. Please wait about %(minutes)s minute "
+                    "and post again; your comment is kept below.",
+                    "You have posted several comments in a short time. Please wait about %(minutes)s minutes "
+                    "and post again; your comment is kept below.",
+                    minutes,
+                )
+                % {"minutes": minutes},
                 retry_after=verdict.retry_after,
             )
 
@@ -112,18 +120,18 @@ def comment_submit(*, article, data, client_ip, submission_key, policy, honeypot
     if existing is not None:
         return existing
     if not policy.accepts_comments(article, now=now):
-        raise CommentsClosed("Comments are closed on this article.")
+        raise CommentsClosed(_("Comments are closed on this article."))
     parent = None
     if data.get("parent"):
         parent = Comment.objects.filter(pk=data["parent"], article=article, status=Comment.Status.APPROVED).first()
         if parent is None:
-            raise CommentRefused("The comment you are replying to is no longer available.")
+            raise CommentRefused(_("The comment you are replying to is no longer available."))
     if (
         Comment.objects.filter(article=article, email__iexact=data["email"], body=data["comment"])
         .exclude(status=Comment.Status.TRASH)
         .exists()
     ):
-        raise DuplicateComment("You have already posted this comment on this article.")
+        raise DuplicateComment(_("You have already posted this comment on this article."))
     _check_rate_limits(client_ip=client_ip, email=data["email"])
     screening = comment_screen(
         name=data["name"],

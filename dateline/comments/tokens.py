@@ -11,11 +11,12 @@ import uuid
 from dataclasses import dataclass
 
 from django.core import signing
+from django.utils.translation import gettext, gettext_lazy
 
 SALT = "dateline.comments.form"
 MIN_AGE = 3  # seconds: a person does not read, type and post faster
 MAX_AGE = 24 * 60 * 60  # a day: an older form is refreshed, never trusted
-CONFIRM_MESSAGE = "Please check your comment and press “Post Comment” again to publish it."
+CONFIRM_MESSAGE = gettext_lazy("Please check your comment and press “Post Comment” again to publish it.")
 
 
 class TokenProblem(Exception):
@@ -54,7 +55,9 @@ def check(token, *, article_id, now=None):
         raise TokenProblem(CONFIRM_MESSAGE)
     age = now - parsed.issued_at
     if age > MAX_AGE:
-        raise TokenProblem("This form was open for more than a day. Please check your comment and post it again.")
+        raise TokenProblem(
+            gettext("This form was open for more than a day. Please check your comment and post it again.")
+        )
     if age < MIN_AGE:
-        raise TokenTooFresh("That was quick! Please read your comment over, then post it again.")
+        raise TokenTooFresh(gettext("That was quick! Please read your comment over, then post it again."))
     return parsed

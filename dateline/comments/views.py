@@ -19,6 +19,8 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -38,7 +40,9 @@ MAX_ID = 2**31 - 1  # the largest id a database column holds
 
 
 def _published_article(article_id):
-    article = ArticlePage.objects.published().filter(pk=article_id).first()
+    # A story's comments are posted at its edition's address (/ar/comments/…),
+    # so what the form answers is in the story's language.
+    article = ArticlePage.objects.published().filter(pk=article_id, locale__language_code=get_language()).first()
     if article is None:
         raise Http404("No such article.")
     return article
@@ -134,7 +138,7 @@ def post_comment(request, article_id):
 def _post_comment(request, article_id, form):
     article = _published_article(article_id)
     if not form.is_valid():
-        return _form_page(request, article, form, message="Please correct the marked fields.", status=400)
+        return _form_page(request, article, form, message=_("Please correct the marked fields."), status=400)
     try:
         token = tokens.check(form.cleaned_data["token"], article_id=article.pk)
     except tokens.TokenTooFresh as problem:

@@ -223,9 +223,9 @@ def editions(default_name, editions_name):
 
     default = os.environ.get(default_name, "en").strip().lower()
     codes = [code.strip().lower() for code in os.environ.get(editions_name, "en,ar,fa").split(",") if code.strip()]
-    for code in [default, *codes]:
+    for name, code in [(default_name, default), *((editions_name, code) for code in codes)]:
         if code not in LANG_INFO or "name_local" not in LANG_INFO[code]:
-            raise ImproperlyConfigured(f"{editions_name}: {code!r} is not a language code Django knows, such as ar.")
+            raise ImproperlyConfigured(f"{name}: {code!r} is not a language code Django knows, such as ar.")
     ordered = [default, *(code for code in codes if code != default)]
     return default, [(code, LANG_INFO[code]["name_local"]) for code in dict.fromkeys(ordered)]
 

@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import path, re_path
@@ -44,6 +45,20 @@ UPDATES_PER_PAGE = 25
 
 # Words of an update's text that stand for it where it has no headline.
 GIST_WORDS = 20
+
+
+def new_updates_phrases():
+    """What live.js says of N new updates, for each N it can be told of (the
+    newest UPDATES_PER_PAGE): the button's text and the status announced to
+    screen readers, in the page's language and its plural forms (Arabic has
+    six). live.js falls back to English without them."""
+    return {
+        count: {
+            "show": ngettext("Show %(count)s new update", "Show %(count)s new updates", count) % {"count": count},
+            "status": ngettext("%(count)s new update", "%(count)s new updates", count) % {"count": count},
+        }
+        for count in range(1, UPDATES_PER_PAGE + 1)
+    }
 
 
 class LiveStoryPage(ArticlePage):
@@ -164,6 +179,7 @@ class LiveStoryPage(ArticlePage):
                 "key_updates": key_updates,
                 "listing": UpdatesListing(updates, self.get_url(request)),
                 "latest_url": self.get_url(request) + self.reverse_subpage("latest_updates"),
+                "new_updates_phrases": new_updates_phrases(),
             },
             request,
         )
@@ -185,7 +201,7 @@ class LiveStoryPage(ArticlePage):
         return described
 
     def extra_feeds(self):
-        return [("Live updates", "live_feed", {"pk": self.pk})]
+        return [(gettext("Live updates"), "live_feed", {"pk": self.pk})]
 
 
 class UpdatesListing(Listing):

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
@@ -107,13 +108,17 @@ class PolicySettings(KeptSiteSetting):
     practices"): pages the newsroom writes, named here so every story can
     point to them, in its footer and in the publisher's JSON-LD."""
 
-    corrections_policy = _policy("corrections policy", "How and when the newsroom corrects its work.")
-    ethics_policy = _policy("ethics policy", "The code of ethics staff follow.")
+    # The labels are the footer's links too: readers see them, translated.
+    corrections_policy = _policy(gettext_lazy("corrections policy"), "How and when the newsroom corrects its work.")
+    ethics_policy = _policy(gettext_lazy("ethics policy"), "The code of ethics staff follow.")
     unnamed_sources_policy = _policy(
-        "unnamed sources policy", "When the newsroom relies on sources it does not name. Stories that do link to it."
+        gettext_lazy("unnamed sources policy"),
+        "When the newsroom relies on sources it does not name. Stories that do link to it.",
     )
-    ownership_funding = _policy("ownership and funding", "Who owns the newsroom and who pays for it.")
-    publishing_principles = _policy("publishing principles", "The newsroom's mission and editorial principles.")
+    ownership_funding = _policy(gettext_lazy("ownership and funding"), "Who owns the newsroom and who pays for it.")
+    publishing_principles = _policy(
+        gettext_lazy("publishing principles"), "The newsroom's mission and editorial principles."
+    )
 
     select_related = [
         "corrections_policy",

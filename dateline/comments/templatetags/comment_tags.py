@@ -44,11 +44,15 @@ def avatar_hue(name):
 
 @register.simple_tag
 def comment_field(field, describedby=""):
-    """A form field's input, tied to its error message and notes for screen readers."""
+    """A form field's input, tied to its error message and notes for screen
+    readers. What a reader types runs in its own direction (dir="auto"): a
+    name or comment in Arabic starts at the right on an English page."""
     ids = [f"{field.id_for_label}-error"] if field.errors else []
     if describedby:
         ids.append(describedby)
-    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    attrs = {"dir": "auto"}
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)

@@ -71,6 +71,19 @@ def test_reply_link_without_javascript_opens_the_form_under_the_thread(client, a
     assert "Cancel reply" in html
 
 
+def test_what_readers_write_runs_in_its_own_direction(client, article):
+    """A comment in Arabic under an English story (or the other way round)
+    starts at its own side, in the form as on the page."""
+    make_comment(article, name="رانيا", body="شكراً على التقرير")
+    html = client.get(article.url).content.decode()
+    assert '<div class="comment__text" dir="auto">شكراً على التقرير</div>' in html
+    assert "<bdi>رانيا</bdi>" in html
+    form = html.split("data-comment-form", 1)[1].split("</form>", 1)[0]
+    for field in ("comment", "name", "email", "website"):
+        [tag] = re.findall(rf'<(?:input|textarea)[^>]* name="{field}"[^>]*>', form)
+        assert 'dir="auto"' in tag, tag
+
+
 def test_report_asks_then_flags_once_per_reader(client, article):
     comment = make_comment(article, body="Offensive?")
     url = f"/comments/{comment.pk}/report/"

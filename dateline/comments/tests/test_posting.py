@@ -185,7 +185,7 @@ class TestValidation:
         assert comment.name == "Zoë \u200fمحمد"
         client.cookies.clear()
         html = client.get(article.url).content.decode()
-        assert f'<div class="comment__text">{comment.body}</div>' in html
+        assert f'<div class="comment__text" dir="auto">{comment.body}</div>' in html
         assert "<bdi>Zoë \u200fمحمد</bdi>" in html
 
 

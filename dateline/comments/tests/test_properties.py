@@ -81,5 +81,5 @@ def test_markup_in_a_comment_is_never_markup_on_the_page(client, article, unlimi
         comment = Comment.objects.latest("pk")
         page = client.get(response["Location"]).content.decode()
         shown = page.split(f'id="comment-{comment.pk}"', 1)[1]
-        shown = shown.split('<div class="comment__text">', 1)[1].split("</div>", 1)[0]
+        shown = shown.split('<div class="comment__text" dir="auto">', 1)[1].split("</div>", 1)[0]
         assert shown == escape(comment.body, quote=True)

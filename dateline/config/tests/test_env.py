@@ -309,3 +309,25 @@ def test_email_url_with_unknown_scheme_is_refused(clean_env):
     clean_env.setenv("EMAIL_URL", "sendmail:///usr/sbin/sendmail")
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
         env.email("EMAIL_URL")
+
+
+def test_editions_are_english_arabic_and_farsi_by_default(clean_env):
+    assert env.editions("DATELINE_LANGUAGE", "DATELINE_EDITIONS") == (
+        "en",
+        [("en", "English"), ("ar", "العربيّة"), ("fa", "فارسی")],
+    )
+
+
+def test_the_default_edition_comes_first_and_more_editions_are_configured(clean_env):
+    clean_env.setenv("DATELINE_LANGUAGE", "ar")
+    clean_env.setenv("DATELINE_EDITIONS", "en, tr ,ar,ckb")
+    default, languages = env.editions("DATELINE_LANGUAGE", "DATELINE_EDITIONS")
+    assert default == "ar"
+    assert [code for code, _ in languages] == ["ar", "en", "tr", "ckb"]
+
+
+@pytest.mark.parametrize("editions", ["en,arabic", "en,xx"])
+def test_an_unknown_edition_language_is_refused_by_name(clean_env, editions):
+    clean_env.setenv("DATELINE_EDITIONS", editions)
+    with pytest.raises(ImproperlyConfigured, match="DATELINE_EDITIONS"):
+        env.editions("DATELINE_LANGUAGE", "DATELINE_EDITIONS")

@@ -1,6 +1,8 @@
 from django import template
 from django.utils import timezone
 
+from dateline.core import bidi as bidi_isolation
+
 register = template.Library()
 
 
@@ -11,3 +13,16 @@ def machine_time(value):
     if not value:
         return ""
     return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+@register.filter
+def bdi(value):
+    """A name that may be in another script than the page, in a <bdi>: for a
+    value put into a translated sentence, `{% blocktranslate with name=x|bdi %}`."""
+    return bidi_isolation.bdi(value)
+
+
+@register.filter
+def isolated(value):
+    """The same between Unicode isolate marks, where markup cannot go (a <title>)."""
+    return bidi_isolation.isolated(value)

@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from dateline.articles.tests.factories import ArticlePageFactory
-from dateline.core.folding import normalize, terms
+from dateline.core.folding import HEADLINE_KEY_LENGTH, headline_key, index_text, normalize, terms
 from dateline.search.text import highlight
 
 # Each story is written as a newsroom would write it; each query as a reader
@@ -230,6 +230,68 @@ def test_normalize_folds_what_readers_expect():
     assert normalize("Québec Mayādeen ÇAFÉ") == "quebec mayadeen cafe"
 
 
+def test_normalize_folds_hamza_to_its_seat_or_away():
+    assert normalize("أ إ آ ٱ ٲ ٳ") == "ا ا ا ا ا ا"
+    assert normalize("مؤتمر رؤية") == "موتمر رويه"  # ؤ is و
+    assert normalize("رئيس اللاجئين") == "رييس اللاجيين"  # ئ is ي
+    assert normalize("سماء شيء تساءل") == "سما شي تسال"  # a hamza on no seat goes
+    assert normalize("هٔ ئ") == "ه ي"  # hamza above, written as a mark
+    assert normalize("ٵ ٶ ٸ") == "ا و ي"  # with a high hamza
+    # One word spelled on two seats stays two words (the module says why).
+    assert normalize("مسؤول") != normalize("مسئول")
+
+
+def test_normalize_folds_each_letter_family_to_its_arabic_letter():
+    assert {normalize(yeh) for yeh in "يیىېۍێۑےۓ"} == {"ي"}
+    assert {normalize(kaf) for kaf in "كکڪ"} == {"ك"}
+    assert {normalize(heh) for heh in "هھہۀۂۃة"} == {"ه"}
+    assert {normalize(waw) for waw in "وؤۄۅۆۇۈۉۊۋۏ"} == {"و"}
+    assert normalize("گ") == "گ" and normalize("پ") == "پ"  # Persian letters of their own stay
+
+
+def test_normalize_removes_harakat_quranic_marks_and_tatweel():
+    assert normalize("بِسْمِ ٱللَّهِ ٱلرَّحْمَٰنِ ٱلرَّحِيمِ") == "بسم الله الرحمن الرحيم"
+    assert normalize("هَٰذَا ذَٰلِكَ ۛ فِيهِ ۖ") == "هذا ذلك  فيه "  # superscript alef and pause marks
+    assert normalize("لَهُۥ") == "له"  # Quranic small waw
+    assert normalize("الجمـــهورية") == "الجمهوريه"
+
+
+def test_normalize_reads_arabic_indic_and_persian_digits_as_latin():
+    assert normalize("٠١٢٣٤٥٦٧٨٩") == normalize("۰۱۲۳۴۵۶۷۸۹") == "0123456789"
+    assert terms("سال ۱۴۰۳") == ["سال", "1403"]
+    assert terms("رؤية ٢٠٣٠") == terms("رويه 2030")
+
+
+def test_zwnj_splits_words_and_indexed_text_also_holds_each_compound_joined():
+    assert normalize("می\u200cشود") == "مي شود"
+    assert terms("می\u200cشود") == terms("می شود") == ["مي", "شود"]
+    assert terms("میشود") == ["ميشود"]
+    text = "گفته می\u200cشود قیمت\u200cها و کمک\u200c\u200cهای مردمی"
+    assert index_text(text) == normalize(text) + "\nميشود قيمتها كمكهاي"
+    assert index_text("بدون نیم\u200c") == normalize("بدون نیم\u200c")  # a ZWNJ at the end joins nothing
+    assert headline_key("کمک\u200cهای بشردوستانه") == " كمك هاي بشردوستانه كمكهاي "
+
+
+def test_zwj_and_direction_marks_are_removed():
+    assert normalize("می\u200dشود") == "ميشود"
+    assert terms("\u200fسلام\u200e \u061cعليكم") == ["سلام", "عليكم"]
+
+
+def test_folding_works_character_by_character():
+    """Highlighting maps matches back through each character's own folding (search/text.py)."""
+    text = "".join(chr(code) for code in (*range(0x20, 0x2100), *range(0xFB50, 0xFE00), *range(0xFE70, 0xFF00)))
+    assert normalize(text) == "".join(normalize(character) for character in text)
+
+
+def test_a_headline_key_fits_its_column():
+    """255 characters of Persian with a ZWNJ in every word fold to more than
+    the column holds: the key keeps the words that fit, whole."""
+    headline = ("می\u200cشود " * 40)[:255]
+    key = headline_key(headline)
+    assert len(key) <= HEADLINE_KEY_LENGTH
+    assert key.startswith(" مي شود ") and key.endswith(" ") and "  " not in key
+
+
 def test_highlight_escapes_everything_but_its_own_marks():
     snippet = highlight("<b>Convoy</b> & co.", ["convoy"])
     assert snippet == "&lt;b&gt;<mark>Convoy</mark>&lt;/b&gt; &amp; co."
@@ -244,12 +306,22 @@ def test_highlight_marks_what_was_written_when_folding_changes_lengths():
     assert highlight(text, ["nach", "والجيش"]) == "Die Straße <mark>nach</mark> ﻻذقية <mark>والجَيْشُ</mark>"
 
 
+def test_highlight_marks_hamza_digits_and_zwnj_as_written():
+    assert highlight("عاصفة تحجب سماء بغداد", ["سما"]) == "عاصفة تحجب <mark>سماء</mark> بغداد"
+    assert highlight("رؤية ٢٠٣٠", ["رويه", "2030"]) == "<mark>رؤية</mark> <mark>٢٠٣٠</mark>"
+    text = "گفته می\u200cشود قیمت\u200cها بالا رفت"
+    # A word typed joined is marked across its ZWNJ; words typed apart each on their own.
+    assert highlight(text, ["ميشود"]) == "گفته <mark>می\u200cشود</mark> قیمت\u200cها بالا رفت"
+    assert highlight(text, ["قيمت", "ها"]) == "گفته می\u200cشود <mark>قیمت</mark>\u200c<mark>ها</mark> بالا رفت"
+
+
 def test_no_results_says_so_and_suggests_searches_that_find_something(client, stories, demo_site):
     page = client.get("/search/", {"q": "convoy ezzur zanzibar", "section": "world-news"}).content.decode()
     assert "0 stories found" in page
     assert "No published story holds every one of these words." in page
-    suggestions = re.findall(r'<li><a href="\?([^"]+)">([^<]+)</a></li>', page)
-    labels = [unescape(label) for _, label in suggestions]
+    suggestions = re.findall(r'<li><a href="\?([^"]+)">(.+?)</a></li>', page)
+    assert suggestions[1][1] == "“<bdi>convoy</bdi>” alone"  # the reader's words keep their own direction
+    labels = [unescape(re.sub(r"</?bdi>", "", label)) for _, label in suggestions]
     assert labels == [
         "“convoy ezzur zanzibar” in every section, at any date",
         "“convoy” alone",

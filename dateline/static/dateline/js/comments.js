@@ -105,7 +105,7 @@ if (form && respond) {
     const close = () => {
       const notice = Object.assign(document.createElement("p"), {
         className: "comments__closed",
-        textContent: "Comments are closed.",
+        textContent: form.dataset.closedMessage || "Comments are closed.",
       });
       respond.replaceWith(notice);
       for (const link of document.querySelectorAll("[data-reply-to]")) link.remove();

@@ -14,11 +14,22 @@ const EVERY_MS = 2000;
 
 const section = document.querySelector("[data-live-following]");
 
-function plural(count) {
-  return count === 1 ? "1 new update" : `${count} new updates`;
+// The page's own words for N new updates ({"3": {"show": …, "status": …}}),
+// rendered in its language with its plural forms (live/includes/updates.html);
+// English for a count it has no words for.
+function readPhrases() {
+  try {
+    return JSON.parse(section.querySelector("#live-phrases")?.textContent || "{}");
+  } catch {
+    return {};
+  }
 }
 
 if (section) {
+  const phrases = readPhrases();
+  const english = (count) => (count === 1 ? "1 new update" : `${count} new updates`);
+  const said = (count) => phrases[count]?.status || english(count);
+  const showLabel = (count) => phrases[count]?.show || `Show ${english(count)}`;
   const url = section.dataset.liveUpdates;
   const list = section.querySelector("[data-live-list]");
   const status = section.querySelector("[data-live-status]");
@@ -45,8 +56,8 @@ if (section) {
       status.textContent = "";
       return;
     }
-    button.textContent = `Show ${plural(waiting.size)}`;
-    status.textContent = plural(waiting.size);
+    button.textContent = showLabel(waiting.size);
+    status.textContent = said(waiting.size);
   }
 
   function apply(answer) {
