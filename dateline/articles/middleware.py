@@ -1,19 +1,16 @@
 from django.shortcuts import render
-from wagtail.models import Site
 
 from dateline.articles.models import ArticlePage
+from dateline.editions import lookups as editions
 
 
 def taken_down_article(request):
     """The article that was published at this address and then taken down, if any."""
-    site = Site.find_for_request(request)
-    if site is None:
+    home = editions.home(request)
+    if home is None:
         return None
-    root = next((r.root_path for r in Site.get_site_root_paths() if r.site_id == site.pk), None)
-    if root is None:
-        return None
-    path = request.path.strip("/")
-    url_path = f"{root}{path}/" if path else root
+    path = request.path.removeprefix(editions.current().prefix).strip("/")
+    url_path = f"{home.url_path}{path}/" if path else home.url_path
     return ArticlePage.objects.filter(url_path=url_path, live=False, first_published_at__isnull=False).first()
 
 

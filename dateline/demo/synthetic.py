@@ -290,12 +290,13 @@ def synthetic_articles_create(*, count, seed=0, batch_size=BATCH_SIZE, now=None,
     if count < 1:
         raise ValueError("count must be at least 1")
     now = now or timezone.now()
-    sections = list(SectionPage.objects.live().order_by("path"))
+    # English stories, in the default edition's sections only.
+    locale = Locale.get_default()
+    sections = list(SectionPage.objects.live().filter(locale=locale).order_by("path"))
     if not sections:
         raise ValueError("The site has no sections yet: load the demo content first.")
     rng = random.Random(seed)
     home = sections[0].get_parent()
-    locale = Locale.get_default()
     content_types = {
         "article": ContentType.objects.get_for_model(ArticlePage).pk,
         "page": ContentType.objects.get_for_model(Page).pk,

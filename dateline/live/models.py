@@ -34,6 +34,7 @@ from dateline.articles.models import LATER_PAGE, ArticlePage
 from dateline.articles.pagination import Listing
 from dateline.core.blocks import PARAGRAPH_FEATURES, CaptionedImageBlock, ClickToLoadEmbedBlock, QuoteBlock
 from dateline.core.links import absolute
+from dateline.editions.digits import in_edition_digits
 from dateline.live import cache_tags
 from dateline.pagecache import also_shows, depends_on, expires_at
 from dateline.pagecache import tags as pagecache_tags
@@ -54,8 +55,10 @@ def new_updates_phrases():
     six). live.js falls back to English without them."""
     return {
         count: {
-            "show": ngettext("Show %(count)s new update", "Show %(count)s new updates", count) % {"count": count},
-            "status": ngettext("%(count)s new update", "%(count)s new updates", count) % {"count": count},
+            "show": ngettext("Show %(count)s new update", "Show %(count)s new updates", count)
+            % {"count": in_edition_digits(str(count))},
+            "status": ngettext("%(count)s new update", "%(count)s new updates", count)
+            % {"count": in_edition_digits(str(count))},
         }
         for count in range(1, UPDATES_PER_PAGE + 1)
     }

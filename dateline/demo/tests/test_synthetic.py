@@ -28,6 +28,13 @@ def test_tree_is_consistent(synthetic):
         assert section.numchild == section.get_children().count()
 
 
+def test_synthetic_stories_are_english_in_the_english_editions_sections(synthetic, demo_site):
+    english = demo_site.home.locale_id
+    assert set(synthetic.values_list("locale_id", flat=True)) == {english}
+    sections = {story.get_parent().pk for story in synthetic}
+    assert set(SectionPage.objects.filter(pk__in=sections).values_list("locale_id", flat=True)) == {english}
+
+
 def test_each_page_is_live_at_a_revision_that_holds_it(synthetic):
     for article in synthetic:
         assert article.live and not article.has_unpublished_changes

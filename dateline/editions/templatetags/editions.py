@@ -1,15 +1,9 @@
 from django import template
-from django.conf import settings
-from django.utils import translation
 
 from dateline.editions import alternates, lookups
+from dateline.editions.digits import in_edition_digits
 
 register = template.Library()
-
-# Each script's own digits, for editions that write numbers in them (DATELINE_NATIVE_DIGITS).
-ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
-PERSIAN = "۰۱۲۳۴۵۶۷۸۹"
-NATIVE_DIGITS = {"ar": ARABIC_INDIC, "fa": PERSIAN, "ur": PERSIAN, "ps": PERSIAN}
 
 
 @register.simple_tag(takes_context=True)
@@ -38,12 +32,7 @@ def localized(context, page):
 
 @register.filter(is_safe=True)
 def digits(value):
-    """Numbers written in the edition's own digits, where the newsroom chose
-    them: "12 March 2025" is "١٢ مارس ٢٠٢٥" in Arabic. Only for text readers
-    see: machine-read values (datetime="…") keep Latin digits."""
+    """Numbers written in the edition's own digits (editions/digits.py)."""
     text = str(value)
-    language = translation.get_language()
-    native = NATIVE_DIGITS.get(language)
-    if native is None or language not in settings.DATELINE_NATIVE_DIGITS:
-        return value
-    return text.translate(str.maketrans("0123456789", native))
+    converted = in_edition_digits(text)
+    return value if converted == text else converted

@@ -206,3 +206,14 @@ def test_a_policy_link_leads_to_the_editions_own_policy_page(client, demo_site):
     assert unquote(re.search(r'href="([^"]+)"', sourcing).group(1)).startswith("/ar/")
     footer = re.search(r'<nav class="site-footer__policies".*?</nav>', html, re.S).group(0)
     assert all(unquote(href).startswith("/ar/") for href in LINK.findall(footer))
+
+
+def test_a_story_taken_down_in_an_edition_answers_410_in_its_language(client, demo_site):
+    arabic = demo_site.article.get_translation(demo_site.editions["ar"].locale)
+    address = arabic.url
+    arabic.unpublish()
+    response = client.get(address)
+    assert response.status_code == 410
+    assert html_tag(response) == '<html lang="ar" dir="rtl">'
+    # The other editions' versions stay up.
+    assert client.get(demo_site.article.url).status_code == 200

@@ -75,13 +75,14 @@ def test_the_page_gives_live_js_its_words_for_each_count_of_new_updates(client, 
     assert len(phrases) == UPDATES_PER_PAGE  # as many as the latest updates hold
     assert phrases["1"] == {"show": "Show 1 new update", "status": "1 new update"}
     assert phrases["2"] == {"show": "Show 2 new updates", "status": "2 new updates"}
-    # Arabic has a form for two, for three to ten and for eleven to ninety-nine.
+    # Arabic has a form for two, for three to ten and for eleven to ninety-nine,
+    # and the Arabic edition writes its numbers in Arabic-Indic digits.
     with translation.override("ar"):
         arabic = new_updates_phrases()
     assert [arabic[count]["status"] for count in (2, 3, 11)] == [
-        "2 تحديثان جديدان",
-        "3 تحديثات جديدة",
-        "11 تحديثًا جديدًا",
+        "٢ تحديثان جديدان",
+        "٣ تحديثات جديدة",
+        "١١ تحديثًا جديدًا",
     ]
 
 
