@@ -9,6 +9,7 @@ field is named in `schemas.py`.
 """
 
 import time
+from contextlib import contextmanager
 from datetime import date
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja import Path as PathParam
 from ninja.errors import HttpError
@@ -32,6 +34,7 @@ from dateline.articles.syndication import PublicArticle
 from dateline.core import ratelimit
 from dateline.core.clients import client_ip
 from dateline.core.links import absolute, absolute_html
+from dateline.editions import lookups as editions
 
 MAX_PAGE_SIZE = 100
 MAX_ID = 2**31 - 1  # the largest id a database column holds
@@ -60,7 +63,13 @@ api = NinjaAPI(
 )
 
 
-class PageQuery(Schema):
+class EditionQuery(Schema):
+    language: str | None = Field(
+        None, max_length=10, description="The edition's language code (en, ar, fa); the default edition if not given."
+    )
+
+
+class PageQuery(EditionQuery):
     page: int = Field(1, ge=1, le=100_000, description="Page number, from 1.")
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description=f"Results per page, at most {MAX_PAGE_SIZE}.")
 
@@ -71,6 +80,20 @@ class ArticleFilters(PageQuery):
     author: str | None = Field(None, max_length=255, description="An author's slug.")
     since: date | None = Field(None, description="First published on or after this day.")
     until: date | None = Field(None, description="First published on or before this day.")
+
+
+@contextmanager
+def _edition(request, language):
+    """The edition's home page, with its language active for the addresses
+    and names built inside (the API's own addresses have no prefix)."""
+    language = language or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        raise HttpError(404, f"There is no edition in “{language}”.")
+    with translation.override(language):
+        home = editions.home(request)
+        if home is None:
+            raise HttpError(404, f"There is no edition in “{language}”.")
+        yield home
 
 
 def _paginate(request, queryset, query):
@@ -148,17 +171,20 @@ def list_articles(request, filters: Query[ArticleFilters]):
     # such a filter names nothing, like any unknown slug.
     if any("\x00" in (value or "") for value in (filters.section, filters.tag, filters.author)):
         raise Http404("No such section, tag or author.")
-    articles = _articles()
-    if filters.section:
-        articles = articles.in_section(get_object_or_404(SectionPage.objects.live(), slug=filters.section))
-    if filters.tag:
-        articles = articles.tagged(get_object_or_404(Tag, slug=filters.tag))
-    if filters.author:
-        articles = articles.by_author(get_object_or_404(AuthorPage.objects.live(), slug=filters.author))
-    articles = articles.first_published_between(filters.since, filters.until)
-    page, meta = _paginate(request, articles.newest_first(), filters)
-    navigation = Navigation.for_request(request)
-    return {**meta, "results": [_article(request, article, navigation) for article in page.object_list]}
+    with _edition(request, filters.language) as home:
+        articles = _articles().descendant_of(home)
+        if filters.section:
+            section = get_object_or_404(SectionPage.objects.live().child_of(home), slug=filters.section)
+            articles = articles.in_section(section)
+        if filters.tag:
+            articles = articles.tagged(get_object_or_404(Tag, slug=filters.tag))
+        if filters.author:
+            author = get_object_or_404(AuthorPage.objects.live().descendant_of(home), slug=filters.author)
+            articles = articles.by_author(author)
+        articles = articles.first_published_between(filters.since, filters.until)
+        page, meta = _paginate(request, articles.newest_first(), filters)
+        navigation = Navigation.for_request(request)
+        return {**meta, "results": [_article(request, article, navigation) for article in page.object_list]}
 
 
 @api.get(
@@ -173,7 +199,9 @@ def get_article(request, article_id: int = PathParam(..., ge=1, le=MAX_ID)):
         if ArticlePage.objects.filter(pk=article_id, live=False, first_published_at__isnull=False).exists():
             return Status(410, {"detail": "This story has been withdrawn."})
         return Status(404, {"detail": "No published story has this id."})
-    return _article(request, article, Navigation.for_request(request))
+    # Any edition's story, described in its own edition.
+    with translation.override(article.locale.language_code):
+        return _article(request, article, Navigation.for_request(request))
 
 
 def _section(request, section):
@@ -192,13 +220,15 @@ def _section(request, section):
     summary="The site's sections, in menu order",
     tags=["sections"],
 )
-def list_sections(request):
-    return {"results": [_section(request, section) for section in Navigation.for_request(request).sections]}
+def list_sections(request, query: Query[EditionQuery]):
+    with _edition(request, query.language):
+        return {"results": [_section(request, section) for section in Navigation.for_request(request).sections]}
 
 
 @api.get("/sections/{slug}", response=schemas.answers(schemas.Section), tags=["sections"])
-def get_section(request, slug: str):
-    return _section(request, get_object_or_404(SectionPage.objects.live().public(), slug=slug))
+def get_section(request, slug: str, query: Query[EditionQuery]):
+    with _edition(request, query.language) as home:
+        return _section(request, get_object_or_404(SectionPage.objects.live().public().child_of(home), slug=slug))
 
 
 def _author(request, author):
@@ -219,10 +249,13 @@ def _author(request, author):
     tags=["authors"],
 )
 def list_authors(request, query: Query[PageQuery]):
-    page, meta = _paginate(request, AuthorPage.objects.live().public().order_by("title", "pk"), query)
-    return {**meta, "results": [_author(request, author) for author in page.object_list]}
+    with _edition(request, query.language) as home:
+        authors = AuthorPage.objects.live().public().descendant_of(home).order_by("title", "pk")
+        page, meta = _paginate(request, authors, query)
+        return {**meta, "results": [_author(request, author) for author in page.object_list]}
 
 
 @api.get("/authors/{slug}", response=schemas.answers(schemas.Author), tags=["authors"])
-def get_author(request, slug: str):
-    return _author(request, get_object_or_404(AuthorPage.objects.live().public(), slug=slug))
+def get_author(request, slug: str, query: Query[EditionQuery]):
+    with _edition(request, query.language) as home:
+        return _author(request, get_object_or_404(AuthorPage.objects.live().public().descendant_of(home), slug=slug))

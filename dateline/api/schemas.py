@@ -57,6 +57,7 @@ class ArticleSummary(Schema):
     id: int
     uuid: UUID  # stays the same when the story's address changes
     url: str
+    language: str  # the language code of the story's edition: en, ar, fa
     headline: str
     standfirst: str
     dateline: str

@@ -10,6 +10,8 @@ costs no query of its own (renditions aside: they are made at publish).
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.utils import translation
+
 from dateline.articles import renditions
 from dateline.articles.navigation import tag_url
 from dateline.core.links import absolute, absolute_html
@@ -53,11 +55,13 @@ class PublicArticle:
     also_in: list[Link]
     authors: list[Link]
     tags: list[Link]
+    language: str  # the language code of the story's edition
 
     @classmethod
     def of(cls, article, request, *, section, authors, tags, also_in=()):
         """`section` (a SectionPage or None), `authors` (AuthorPages),
-        `tags` and `also_in` (other SectionPages) as the caller loaded them."""
+        `tags` and `also_in` (other SectionPages) as the caller loaded them,
+        described in its edition, whose language the caller has made active."""
 
         def link(page):
             return Link(page.slug, page.title, absolute(page.get_url(request)))
@@ -69,6 +73,7 @@ class PublicArticle:
             also_in=[link(other) for other in also_in if other.path != article.primary_section_path],
             authors=[link(author) for author in authors],
             tags=[Link(tag.slug, tag.name, absolute(tag_url(tag))) for tag in tags],
+            language=translation.get_language(),
         )
 
     @property

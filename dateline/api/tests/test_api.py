@@ -176,3 +176,30 @@ def test_the_index_links_the_description_the_documentation_and_the_resources(cli
     for address in [data["openapi"], data["documentation"], *data["resources"].values()]:
         assert client.get(address.removeprefix(BASE)).status_code == 200, address
     assert client.get("/api/v1").status_code == 301
+
+
+def test_each_edition_is_listed_on_its_own_and_any_story_is_described_in_its_edition(client, full_site):
+    english = get(client, "/api/v1/articles", page_size=100)
+    assert {article["language"] for article in english["results"]} == {"en"}
+    arabic_home = full_site.editions["ar"]
+    arabic = get(client, "/api/v1/articles", language="ar")
+    story = full_site.article.get_translation(arabic_home.locale)
+    assert story.title in headlines(arabic)
+    assert full_site.article.title not in headlines(arabic)
+    described = next(a for a in arabic["results"] if a["headline"] == story.title)
+    assert described["language"] == "ar"
+    assert described["url"] == f"{BASE}{story.url}"
+    assert described["section"]["url"].startswith(f"{BASE}/ar/")
+    assert get(client, f"/api/v1/articles/{story.pk}")["section"] == described["section"]
+
+    sections = get(client, "/api/v1/sections", language="fa")["results"]
+    assert [section["title"] for section in sections][1] == "خاورمیانه"
+    assert all(section["url"].startswith(f"{BASE}/fa/") for section in sections)
+    assert sections[0]["feed"].startswith(f"{BASE}/fa/feeds/sections/")
+
+
+@pytest.mark.parametrize("language", ["xx", "de"])
+def test_an_edition_the_site_does_not_have_is_not_found(client, full_site, language):
+    response = client.get("/api/v1/articles", {"language": language})
+    assert response.status_code == 404
+    assert language in json.loads(response.content)["detail"]

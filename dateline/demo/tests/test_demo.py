@@ -84,8 +84,11 @@ def test_loading_again_keeps_an_editors_changes(demo_site):
     section.title = "Opinion"
     section.save_revision().publish()
     call_command("load_demo", stdout=StringIO())
-    assert [s.title for s in SectionPage.objects.order_by("path")][2] == "Opinion"
-    assert SectionPage.objects.count() == 5
+    english = SectionPage.objects.child_of(demo_site.home).order_by("path")
+    assert [s.title for s in english][2] == "Opinion"
+    assert english.count() == 5
+    # Each edition keeps its five sections, and gains no second copy.
+    assert SectionPage.objects.count() == 5 * len(demo_site.editions)
 
 
 def test_dry_run_changes_nothing(db):
@@ -93,3 +96,20 @@ def test_dry_run_changes_nothing(db):
     call_command("load_demo", dry_run=True, stdout=out)
     assert "Would create ArticlePage: Syrian Army" in out.getvalue()
     assert not ArticlePage.objects.exists()
+
+
+def test_the_demo_has_arabic_and_farsi_editions_with_their_menus_and_the_seed_article(demo_site, client):
+    from dateline.demo.editions import edition_texts
+
+    texts = edition_texts()
+    assert sorted(texts) == ["ar", "fa"]
+    for language, text in texts.items():
+        home = demo_site.editions[language]
+        menu = [section.title for section in SectionPage.objects.child_of(home).order_by("path")]
+        assert menu == [text["sections"][title]["title"] for title in demo_site.seed["sections"]]
+        article = demo_site.article.get_translation(home.locale)
+        assert article.title == text["article"]["headline"]
+        html = client.get(article.url).content.decode()
+        assert f'<html lang="{language}" dir="rtl">' in html
+        assert text["article"]["paragraphs"][0] in html
+    assert "دير الزور" in texts["ar"]["article"]["headline"]

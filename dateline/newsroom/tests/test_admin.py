@@ -35,7 +35,7 @@ def test_editors_add_sections_under_home_and_articles_under_sections(client, edi
     assert f"/admin/pages/add/live/livestorypage/{others.pk}/" in section
     assert "/admin/pages/add/articles/sectionpage/" not in section
     assert SectionPage.can_create_at(demo_site.home)
-    assert AuthorPage.can_create_at(AuthorIndexPage.objects.get())
+    assert all(AuthorPage.can_create_at(index) for index in AuthorIndexPage.objects.all())
     assert not ArticlePage.can_create_at(demo_site.home)
     assert not HomePage.can_create_at(demo_site.home)
 
