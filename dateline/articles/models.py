@@ -109,6 +109,9 @@ class HomePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixin,
     subpage_types = ["articles.SectionPage", "articles.AuthorIndexPage", "core.StandardPage"]
 
     latest_count = 20
+    # The home's own routes that every edition answers alike: each lists the
+    # others as its translations (hreflang).
+    routes_in_every_edition = ("corrections/",)
 
     def route(self, request, path_components):
         # Wagtail walks down from the home page with two queries per level

@@ -54,11 +54,18 @@ def translations(request, page):
 
 def hreflang_links(request, page):
     """[(hreflang, URL)] for the page's head: every translation and
-    x-default (the default edition's, else the first edition's). None on a
-    route of the page (a tag listing, page 2), which has no translations of its own."""
-    if page.pk is None or unquote(page.get_url(request) or "") != request.path:
+    x-default (the default edition's, else the first edition's).
+
+    On a route of the page, only a route every edition has alike
+    (`routes_in_every_edition`: the home's corrections/) has alternates;
+    a tag listing or a page 2 shows other stories in each edition."""
+    if page.pk is None:
+        return []
+    route = request.path.removeprefix(unquote(page.get_url(request) or ""))
+    if route == request.path or (route and route not in getattr(page, "routes_in_every_edition", ())):
         return []
     alternates = translations(request, page)
     if len(alternates) < 2:
         return []
-    return [(alternate.hreflang, alternate.url) for alternate in alternates] + [("x-default", alternates[0].url)]
+    urls = [(alternate.hreflang, absolute(alternate.path + route)) for alternate in alternates]
+    return [*urls, ("x-default", urls[0][1])]

@@ -27,8 +27,9 @@ def hreflangs(response):
 
 
 def edition_pages(home):
-    """Every live page of an edition, by its address."""
-    return [unquote(page.url) for page in Page.objects.live().descendant_of(home, inclusive=True).specific()]
+    """Every live page of an edition, by its address, and its corrections page."""
+    pages = [unquote(page.url) for page in Page.objects.live().descendant_of(home, inclusive=True).specific()]
+    return [*pages, f"{unquote(home.url)}corrections/"]
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_the_demo_has_an_english_arabic_and_farsi_edition(client, editions):
 def test_every_page_of_an_edition_says_its_language_and_direction(client, editions, language, direction):
     pages = edition_pages(editions[language])
     prefix = "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
-    pages += [f"{prefix}search/?q=x", f"{prefix}no-such-page/", f"{prefix}corrections/"]
+    pages += [f"{prefix}search/?q=x", f"{prefix}no-such-page/", f"{prefix}tags/no-such-tag/"]
     assert len(pages) > 15
     for path in pages:
         response = client.get(path)
@@ -81,8 +82,10 @@ def test_hreflang_alternates_are_reciprocal_across_every_edition(client, edition
             assert response.status_code == 200, path
             seen[path] = hreflangs(response)
     with_alternates = {path: links for path, links in seen.items() if links}
-    # The homes, sections, staff pages, the seed article and live story, and the information pages.
-    assert len(with_alternates) >= 3 * 15
+    # The homes and their corrections pages, sections, staff pages, the seed
+    # article and live story, and the information pages.
+    assert len(with_alternates) >= 3 * 16
+    assert {"/corrections/", "/ar/corrections/", "/fa/corrections/"} <= set(with_alternates)
     for path, links in with_alternates.items():
         assert path in links.values(), f"{path} does not list itself"
         assert set(links) >= {"x-default"}
