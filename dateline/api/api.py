@@ -194,7 +194,7 @@ def list_articles(request, filters: Query[ArticleFilters]):
     tags=["articles"],
 )
 def get_article(request, article_id: int = PathParam(..., ge=1, le=MAX_ID)):
-    article = _articles().filter(pk=article_id).first()
+    article = _articles().select_related("locale").filter(pk=article_id).first()
     if article is None:
         if ArticlePage.objects.filter(pk=article_id, live=False, first_published_at__isnull=False).exists():
             return Status(410, {"detail": "This story has been withdrawn."})
