@@ -34,16 +34,19 @@ def edition_texts():
     return texts
 
 
-def _translate(page, locale, report, **fields):
-    """The page's translation in `locale`, made and published if missing.
-    Returns (translation, made): an existing one is left as the editors keep it."""
+def _translate(page, locale, report, prepare=None, **fields):
+    """The page's translation in `locale`, made and published if missing:
+    given `fields`, and whatever `prepare(translation)` sets (its byline),
+    in one revision. Returns (translation, made): an existing one is left
+    as the editors keep it."""
     existing = page.get_translation_or_none(locale)
     if existing is not None:
         return existing.specific, False
     translation = page.copy_for_translation(locale).specific
     for name, value in fields.items():
         setattr(translation, name, value)
-    translation.save()
+    if prepare is not None:
+        prepare(translation)
     translation.save_revision().publish()
     report.note(translation)
     return translation, True
@@ -83,10 +86,14 @@ def _ensure_edition(home, sections, staff, seed, text, locale, report):
     return edition_home
 
 
-def _bylined(story, author):
+def _bylined(author):
     """The copied byline names the English staff page: the edition's own instead."""
-    story.bylines.clear()
-    story.bylines.add(ArticleByline(author=author))
+
+    def prepare(story):
+        story.bylines.clear()
+        story.bylines.add(ArticleByline(author=author))
+
+    return prepare
 
 
 def _ensure_article(seed, text, sections, staff, locale, report):
@@ -94,19 +101,21 @@ def _ensure_article(seed, text, sections, staff, locale, report):
     if english is None:
         return
     words = text["article"]
-    story, made = _translate(
+
+    def filed(story):
+        story.also_in.set([sections[title] for title in seed["article"]["also_in"]])
+        _bylined(staff)(story)
+
+    _translate(
         english,
         locale,
         report,
+        prepare=filed,
         title=words["headline"],
         slug=words["slug"],
         dateline=words["dateline"],
         body=[("paragraph", "".join(f"<p>{escape(paragraph)}</p>" for paragraph in words["paragraphs"]))],
     )
-    if made:
-        story.also_in.set([sections[title] for title in seed["article"]["also_in"]])
-        _bylined(story, staff)
-        story.save_revision().publish()
 
 
 def _ensure_live_story(text, staff, locale, report):
@@ -118,6 +127,7 @@ def _ensure_live_story(text, staff, locale, report):
         english,
         locale,
         report,
+        prepare=_bylined(staff),
         title=words["title"],
         slug=words["slug"],
         standfirst=words["standfirst"],
@@ -126,8 +136,6 @@ def _ensure_live_story(text, staff, locale, report):
     )
     if not made:
         return
-    _bylined(story, staff)
-    story.save_revision().publish()
     # Updates are rows of their own, not part of the page: each translated
     # update is posted at the time its English one was.
     for update, translated in zip(english.updates.order_by("posted_at"), words["updates"], strict=True):
