@@ -372,6 +372,11 @@ PASSTHROUGH = {
     "purge-comment-ips": ("purge_comment_ips", "delete commenters' IP addresses past the retention period"),
     "backup": ("backup", "copy the whole site (database, media, secret key) into a new folder"),
     "restore": ("restore", "restore a site from a backup folder into an empty data folder or database"),
+    "import-wordpress": (
+        "import_wordpress",
+        "import a WordPress export (WXR) with its comments and old addresses; idempotent, all or nothing",
+    ),
+    "export-wordpress": ("export_wordpress", "write the whole site as a WordPress export (WXR 1.2)"),
     "publish-scheduled": (
         "publish_scheduled",
         "publish and take down pages whose time has come (serve and worker do it by themselves)",

@@ -9,17 +9,17 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from dateline.articles.models import (
     ArticleByline,
     ArticlePage,
     AuthorIndexPage,
     AuthorPage,
-    HomePage,
     SectionPage,
     TypeOfWork,
 )
+from dateline.articles.tree import ensure_child, ensure_home, publish_child
 from dateline.comments.models import CommentPolicy
 from dateline.core.models import StandardPage
 from dateline.demo.editions import ensure_editions
@@ -52,44 +52,17 @@ def seed_content():
     return json.loads(SEED_FILE.read_text(encoding="utf-8"))
 
 
-def publish_child(*, parent, page):
-    """Add `page` under `parent` and publish it, as an editor pressing Publish would."""
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
-
-
-def _child(parent, model, slug):
-    return model.objects.child_of(parent).filter(slug=slug).first()
-
-
 def _ensure_child(parent, model, *, slug, report, **fields):
-    page = _child(parent, model, slug)
-    if page is None:
-        page = publish_child(parent=parent, page=model(slug=slug, **fields))
+    page, made = ensure_child(parent, model, slug=slug, **fields)
+    if made:
         report.note(page)
     return page
 
 
 def _ensure_home(report):
-    home = HomePage.objects.first()
-    if home is not None:
-        return home
-    root = Page.get_first_root_node()
-    # Wagtail's migrations leave a "Welcome to your new Wagtail site!" page
-    # at /home/; replace it, but only if nobody has built on it.
-    placeholder = Page.objects.child_of(root).filter(slug="home").first()
-    if placeholder is not None and type(placeholder.specific) is Page and placeholder.numchild == 0:
-        placeholder.delete()
-    home = publish_child(parent=root.specific, page=HomePage(title="Front page", slug="home"))
-    report.note(home)
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Dateline")
-    else:
-        site.root_page = home
-        site.site_name = site.site_name or "Dateline"
-        site.save()
+    home, made = ensure_home()
+    if made:
+        report.note(home)
     return home
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "dateline.api",
     "dateline.pagecache",
     "dateline.demo",  # demo and synthetic content: on top of the apps above
+    "dateline.wordpress",  # WordPress import and export: on top, beside the demo
     "ninja",  # the API's own documentation page, served from static files, not a CDN
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -106,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A withdrawn story answers 410, unless an editor redirected its address.
     "dateline.articles.middleware.TakenDownMiddleware",
+    # A WordPress site's old addresses answer 301, unless an editor's redirect says otherwise.
+    "dateline.wordpress.middleware.OldAddressMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in.
     "axes.middleware.AxesMiddleware",

@@ -29,7 +29,7 @@ LAYERS = [
     {"articles"},
     {"comments", "search", "live"},
     {"discovery", "api", "accounts"},
-    {"demo"},
+    {"demo", "wordpress"},
     {"config", "cli", "duework", "testing", "conftest"},
 ]
 TOP = len(LAYERS) - 1
