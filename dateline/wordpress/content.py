@@ -16,30 +16,36 @@ The steps:
 2. shortcodes are expanded, bare URLs auto-embedded, and classic text run
    through `wpautop`, all written here after WordPress's own
    wp-includes/shortcodes.php, class-wp-embed.php and formatting.php:
-   no Python library does them;
+   no Python library does them. A URL becomes an embed only where
+   Wagtail has a provider for it (else the editor could not save the
+   story); otherwise it stays a link, as WordPress shows it;
 3. the HTML is sanitised by nh3 (ammonia, in Rust: a browser-grade HTML5
    parser, fast enough for 100,000 posts, removing scripts, styles, event
    handlers and unsafe URL schemes before anything else looks at it);
 4. its output, well-formed by construction, is read as a stream of tags and
    written out again as Wagtail's database format, exactly as the Draftail
    editor writes it (`<b>`/`<i>`, not `<strong>`/`<em>`; the same nesting
-   and whitespace), so an imported story opens in the editor unchanged.
-   Only tags and attributes the editor knows are ever written, so the
-   output is safe whatever the input was.
+   and whitespace), so an imported story opens in the editor unchanged
+   (settle() makes sure). Only tags and attributes the editor knows are
+   ever written, so the output is safe whatever the input was.
 
 Images, pull quotes and embeds found along the way stand in the text as
 private-use markers (U+E000 n U+E001) until the last step puts their
 blocks in place: a [caption] in the middle of a paragraph splits it.
 """
 
+import bisect
 import functools
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from html import escape, unescape
 from urllib.parse import urlsplit
 
 import nh3
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from wagtail.embeds.finders import get_finders
 
 
@@ -119,7 +125,7 @@ def tokens(html):
 
 # Tags that start a new line when a fragment is read as plain text.
 BREAKS = re.compile(
-    r"<(?:br|/?(?:p|div|li|h[1-6]|tr|td|th|dt|dd|blockquote|figcaption|pre|ul|ol|table|section|article|cite))\b[^>]*>",
+    r"<(?:br|/?(?:p|div|li|h[1-6]|tr|td|th|dt|dd|blockquote|figcaption|pre|ul|ol|table|section|article|cite))\b[^<>]*>",
     re.IGNORECASE,
 )
 LINE_TAGS = {"p", "div", "li", "tr", "dt", "dd", "blockquote", "figcaption", "pre", "ul", "ol", "table", "cite"}
@@ -130,8 +136,8 @@ def plain_text(html):
     """Titles and excerpts: tags removed, entities decoded, whitespace collapsed."""
     if not html:
         return ""
-    html = BREAKS.sub(" ", CONTROLS.sub("", SPACE_CONTROLS.sub(" ", html)))
-    return " ".join(MARKERS.sub("", unescape(TEXT_ONLY.clean(html))).split())
+    html = BREAKS.sub(" ", CONTROLS.sub("", SPACE_CONTROLS.sub(" ", MARKERS.sub("", html))))
+    return " ".join(unescape(TEXT_ONLY.clean(html)).split())
 
 
 def text_lines(html, *, aside=()):
@@ -160,12 +166,16 @@ def clip(text, length):
 
 # Block markup ------------------------------------------------------------------
 
-# WordPress's own block delimiter (WP_Block_Parser::next_token).
+# WordPress's own block delimiter (WP_Block_Parser::next_token), matched
+# against one comment at a time: a comment ends at the first "-->", which
+# WordPress escapes in attributes.
 BLOCK = re.compile(
     r"<!--\s+(?P<closer>/)?wp:(?P<name>[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?)\s+"
     r"(?P<attrs>\{(?:(?:[^}]+|\}+(?=\})|(?!\}\s+/?-->).)*+)?\}\s+)?(?P<void>/)?-->",
     re.DOTALL,
 )
+BLOCK_START = re.compile(r"<!--\s+/?wp:")
+MAX_BLOCK_DEPTH = 64
 
 
 @dataclass
@@ -186,7 +196,7 @@ def parse_blocks(html):
     root = WPBlock("", {}, [])
     stack = [root]
     position = 0
-    for match in BLOCK.finditer(html):
+    for match in block_delimiters(html):
         if match.start() > position:
             stack[-1].inner.append(html[position : match.start()])
         position = match.end()
@@ -201,6 +211,8 @@ def parse_blocks(html):
             attrs = json.loads(match["attrs"]) if match["attrs"] else {}
         except ValueError:
             attrs = {}
+        if len(stack) > MAX_BLOCK_DEPTH:
+            continue  # no editor nests blocks this deep; their content stays
         block = WPBlock(name, attrs if isinstance(attrs, dict) else {}, [], void=bool(match["void"]))
         stack[-1].inner.append(block)
         if not block.void:
@@ -208,6 +220,19 @@ def parse_blocks(html):
     if position < len(html):
         stack[-1].inner.append(html[position:])
     return root.inner
+
+
+def block_delimiters(html):
+    """The block comments in a post, in order, in time linear in its length."""
+    position = 0
+    while found := BLOCK_START.search(html, position):
+        end = html.find("-->", found.end())
+        if end == -1:
+            return
+        match = BLOCK.fullmatch(html, found.start(), end + 3)
+        if match:
+            yield match
+        position = end + 3  # anything else in the comment is part of it
 
 
 # Blocks WordPress renders from the site's data when a page is shown (widgets,
@@ -223,12 +248,12 @@ SILENT_BLOCKS = {"core/more", "core/nextpage", "core/spacer", "core/separator"}
 
 # Shortcodes --------------------------------------------------------------------
 
-# WordPress's get_shortcode_regex(), for any name: [[escaped]], [name attrs],
-# [name /] and [name]content[/name].
-SHORTCODE = re.compile(
-    r"\[(\[?)([A-Za-z][\w-]*)(?![\w-])([^\]/]*(?:/(?!\])[^\]/]*)*?)"
-    r"(?:(/)\]|\](?:([^\[]*+(?:\[(?!/\2\])[^\[]*+)*+)\[/\2\])?)(\]?)"
-)
+# WordPress's get_shortcode_regex(), for any name, written as a scanner (the
+# regular expression takes time quadratic in a post's length when brackets
+# do not close): [[escaped]], [name attrs], [name /], [name]content[/name],
+# content ending at the first [/name].
+SHORTCODE_OPENING = re.compile(r"\[(\[?)([A-Za-z][\w-]*)(?![\w-])([^\[\]/]*(?:/(?!\])[^\[\]/]*)*)(/?)\]")
+SHORTCODE_CLOSING = re.compile(r"\[/([A-Za-z][\w-]*)\]")
 # shortcode_parse_atts(), for named attributes (the only ones read here).
 SHORTCODE_ATTRIBUTE = re.compile(r'([\w-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|([^\s\'"]+))(?:\s|$)')
 SHORTCODE_NAMED_ATTRIBUTE = re.compile(r"\s+[\w-]+\s*=")
@@ -248,14 +273,14 @@ def shortcode_attrs(text):
 # Embeds ------------------------------------------------------------------------
 
 WEB_ADDRESS = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 # class-wp-embed.php autoembed(): a URL alone on its line, or alone in a paragraph.
-OWN_LINE_URL = re.compile(r"^(\s*)(https?://[^\s<>\"]+)(\s*)$", re.IGNORECASE | re.MULTILINE)
-OWN_PARAGRAPH_URL = re.compile(r"(<p(?: [^>]*)?>\s*)(https?://[^\s<>\"]+)(\s*</p>)", re.IGNORECASE)
-# With its content: browsers never show it.
-IFRAME = re.compile(r"<iframe\b([^>]*)>(?:.*?</iframe\s*>)?", re.IGNORECASE | re.DOTALL)
+OWN_LINE_URL = re.compile(r"^([ \t\r]*)(https?://[^\s<>\"]+)([ \t\r]*)$", re.IGNORECASE | re.MULTILINE)
+OWN_PARAGRAPH_URL = re.compile(r"(<p(?: [^<>]*)?>\s*)(https?://[^\s<>\"]+)(\s*</p>)", re.IGNORECASE)
+IFRAME = re.compile(r"<iframe\b([^<>]*)>", re.IGNORECASE)
 IFRAME_SRC = re.compile(r"\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 EMBED_WRAPPER = re.compile(r"https?://[^\s<>\"]+")
-FIGCAPTION = re.compile(r"<figcaption[^>]*>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
+FIGCAPTION = re.compile(r"<figcaption[^<>]*>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
 # Players' iframe addresses that name the page they play, and that page.
 IFRAMES = (
     (
@@ -292,24 +317,23 @@ AUTOP = [
     (re.compile(rf"(<{ALLBLOCKS}[\s/>])"), "\n\n\\1"),
     (re.compile(rf"(</{ALLBLOCKS}>)"), "\\1\n\n"),
     (re.compile(r"(<hr\s*?/?>)"), "\\1\n\n"),
-    (re.compile(r"\s*(<(?:option|param|embed|source|track)\b[^>]*>)\s*"), "\\1"),
     (re.compile(r"\n\n+"), "\n\n"),
 ]
 AUTOP_AFTER = [
     (re.compile(r"<p>\s*</p>"), ""),
     (re.compile(r"<p>([^<]+)</(div|address|form)>"), "<p>\\1</p></\\2>"),
-    (re.compile(rf"<p>\s*(</?{ALLBLOCKS}[^>]*>)\s*</p>"), "\\1"),
+    (re.compile(rf"<p>\s*(</?{ALLBLOCKS}[^<>]*>)\s*</p>"), "\\1"),
     (re.compile(r"<p>(<li.+?)</p>"), "\\1"),
-    (re.compile(r"<p><blockquote([^>]*)>", re.IGNORECASE), "<blockquote\\1><p>"),
+    (re.compile(r"<p><blockquote([^<>]*)>", re.IGNORECASE), "<blockquote\\1><p>"),
     (re.compile(r"</blockquote></p>"), "</p></blockquote>"),
-    (re.compile(rf"<p>\s*(</?{ALLBLOCKS}[^>]*>)"), "\\1"),
-    (re.compile(rf"(</?{ALLBLOCKS}[^>]*>)\s*</p>"), "\\1"),
+    (re.compile(rf"<p>\s*(</?{ALLBLOCKS}[^<>]*>)"), "\\1"),
+    (re.compile(rf"(</?{ALLBLOCKS}[^<>]*>)\s*</p>"), "\\1"),
     (re.compile(r"<br\s*/?>"), "<br />"),
-    (re.compile(r"(?<!<br />)\s*\n"), "<br />\n"),
-    (re.compile(rf"(</?{ALLBLOCKS}[^>]*>)\s*<br />"), "\\1"),
-    (re.compile(r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)"), "\\1"),
+    # (?<!\s): tried once per run of whitespace, not at each of its characters
+    (re.compile(r"(?<!<br />)(?<!\s)\s*\n"), "<br />\n"),
+    (re.compile(rf"(</?{ALLBLOCKS}[^<>]*>)\s*<br />"), "\\1"),
+    (re.compile(r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^<>]*>)"), "\\1"),
 ]
-PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
 TAG = re.compile(r"<[^<>]*>")
 
 
@@ -319,13 +343,13 @@ def autop(text):
     block-level tags and inside <pre>."""
     if not text.strip():
         return ""
-    kept = []
-
-    def set_aside(match):
-        kept.append(match.group())
-        return f"<pre wp-pre-tag-{len(kept) - 1}></pre>"
-
-    text = PRE.sub(set_aside, text + "\n").replace("\r\n", "\n").replace("\r", "\n")
+    kept, parts = [], (text + "\n").split("</pre>")
+    for index, part in enumerate(parts[:-1]):  # WordPress's way: each </pre> closes the first <pre before it
+        start = part.find("<pre")
+        if start != -1:
+            kept.append(part[start:] + "</pre>")
+            parts[index] = part[:start] + f"<pre wp-pre-tag-{len(kept) - 1}></pre>"
+    text = "".join(parts).replace("\r\n", "\n").replace("\r", "\n")
     for pattern, replacement in AUTOP[:4]:
         text = pattern.sub(replacement, text)
     text = TAG.sub(lambda match: match.group().replace("\n", " "), text)  # newlines inside tags
@@ -371,9 +395,8 @@ class Conversion:
         # their markers need no paragraph of their own. Then, as WordPress:
         # auto-embeds, then paragraphs.
         text = self.shortcodes(text)
-        if "http" in text:
-            text = OWN_LINE_URL.sub(self.autoembed, text)
-            text = OWN_PARAGRAPH_URL.sub(self.autoembed, text)
+        text = OWN_LINE_URL.sub(self.autoembed, text)
+        text = OWN_PARAGRAPH_URL.sub(self.autoembed, text)
         return autop(text) if classic else text
 
     def block(self, block):
@@ -419,60 +442,94 @@ class Conversion:
 
     def embed(self, url, *, explicit):
         """An embed block's marker, or a link where Wagtail knows no provider
-        (WordPress itself shows those as links)."""
+        (WordPress itself shows those as links); for no web address, nothing
+        (noted) if the post asked for an embed, else None."""
         url = url.strip()
-        if not WEB_ADDRESS.fullmatch(url):
+        try:
+            URL_VALIDATOR(url)  # as the embed block's own field checks it
+        except ValidationError:
             if explicit:
                 self.note("embed without a web address dropped")
-            return ""
+                return ""
+            return None
         if embeddable(url):
             return self.marker({"type": "embed", "value": url})
         if explicit:
-            self.note(f"embed kept as a link: {urlsplit(url).hostname}")
+            self.note(f"embed kept as a link: {host(url)}")
         link = f'<a href="{escape(url)}">{escape(url)}</a>'
         return f"<p>{link}</p>" if explicit else link
 
-    def iframe(self, match):
+    def iframes(self, html):
+        """Each <iframe>, with its content (browsers never show it), as an embed or a note."""
+        lower, parts, position = html.lower(), [], 0
+        last_closing = lower.rfind("</iframe")
+        while opening := IFRAME.search(html, position):
+            end = opening.end()
+            if end < last_closing:
+                closing = lower.find("</iframe", end)
+                end = lower.find(">", closing) + 1 or len(html)
+            parts.append(html[position : opening.start()] + self.iframe(opening.group(1)))
+            position = end
+        return "".join(parts) + html[position:]
+
+    def iframe(self, attrs):
         """A player's <iframe> as an embed of the page it plays, when it says which."""
-        found = IFRAME_SRC.search(match.group(1))
+        found = IFRAME_SRC.search(attrs)
         src = unescape(next((value for value in found.groups() if value is not None), "")) if found else ""
         for pattern, page in IFRAMES:
             player = pattern.match(src.strip())
             if player and embeddable(page.format(*player.groups())):
                 return self.marker({"type": "embed", "value": page.format(*player.groups())})
-        self.note(f"iframe dropped: {urlsplit(src.strip()).hostname or 'no address'}")
+        self.note(f"iframe dropped: {host(src) or 'no address'}")
         return ""
 
     def autoembed(self, match):
-        return match.group(1) + self.embed(unescape(match.group(2)), explicit=False) + match.group(3)
+        embed = self.embed(unescape(match.group(2)), explicit=False)
+        return match.group() if embed is None else match.group(1) + embed + match.group(3)
 
     def shortcodes(self, text, depth=0):
         # Page builders nest shortcodes a few deep; past that it is not content.
         if "[" not in text or depth > 20:
             return text
-        return SHORTCODE.sub(lambda match: self.shortcode(match, depth), text)
+        closings = {}
+        for closing in SHORTCODE_CLOSING.finditer(text):
+            closings.setdefault(closing.group(1), []).append(closing.start())
+        parts, position = [], 0
+        while opening := SHORTCODE_OPENING.search(text, position):
+            escaped, name, attr_text, self_closing = opening.groups()
+            end, content = opening.end(), None
+            later = closings.get(name, ())
+            at = bisect.bisect_left(later, end) if later and not self_closing else len(later)
+            if at < len(later):
+                content, end = text[end : later[at]], later[at] + len(name) + 3
+            if escaped and text.startswith("]", end):
+                # [[name]] is WordPress's way to write [name]
+                parts.append(text[position : opening.start()] + text[opening.start() + 1 : end])
+                position = end + 1
+            elif name in KNOWN_SHORTCODES or content is not None or SHORTCODE_NAMED_ATTRIBUTE.match(attr_text):
+                parts.append(text[position : opening.start()] + escaped)
+                parts.append(self.shortcode(name, attr_text, content or "", depth))
+                position = end
+            else:  # words in brackets: [sic], [citation needed], [x=5]
+                parts.append(text[position : opening.end()])
+                position = opening.end()
+        return "".join(parts) + text[position:]
 
-    def shortcode(self, match, depth):
-        opening, name, attr_text, _, content, closing = match.groups()
-        if opening and closing:
-            return match.group()[1:-1]  # [[name]] is WordPress's way to write [name]
-        if name not in KNOWN_SHORTCODES and content is None and not SHORTCODE_NAMED_ATTRIBUTE.match(attr_text):
-            return match.group()  # words in brackets: [sic], [citation needed], [x=5]
+    def shortcode(self, name, attr_text, content, depth):
         attrs = shortcode_attrs(attr_text)
-        content = content or ""
         if name in ("caption", "wp_caption"):
-            return opening + self.caption_shortcode(attrs, content, depth)
+            return self.caption_shortcode(attrs, content, depth)
         if name == "embed":
-            return opening + self.embed(unescape(content), explicit=True)
+            return self.embed(unescape(content), explicit=True)
         if name in EMBED_SHORTCODES:
             found = WEB_ADDRESS.search(f"{attr_text} {content}")
             if found:
-                return opening + self.embed(unescape(found.group()), explicit=True)
+                return self.embed(unescape(found.group()), explicit=True)
         if name == "gallery":
             self.note("gallery shortcode dropped")
-            return opening
+            return ""
         self.note(f"{name} shortcode dropped" if name in KNOWN_SHORTCODES else f"shortcode [{name}] dropped")
-        return opening + self.shortcodes(content, depth + 1)
+        return self.shortcodes(content, depth + 1)
 
     def caption_shortcode(self, attrs, content, depth):
         image = IMAGE_TAG.search(INPUT.clean(content))
@@ -517,7 +574,7 @@ class Conversion:
 
 
 ALT_FROM_CAPTION = "_alt_from_caption"
-IMAGE_TAG = re.compile(r"<img\b[^>]*>")
+IMAGE_TAG = re.compile(r"<img\b[^<>]*>")
 SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
 # Characters browsers ignore in a URL's scheme ("jav&#9;ascript:").
 IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f-\xa0\s]+")
@@ -532,9 +589,19 @@ def safe_href(href):
     return probe.startswith("/") and not probe.startswith(("//", "/\\"))
 
 
+def host(url):
+    try:
+        return urlsplit(url.strip()).hostname or ""
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        return ""
+
+
 def upload_path(url):
     """The part of an image URL that names the file, e.g. 2013/03/pic.jpg."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     if "/uploads/" in parts.path:
         return parts.path.split("/uploads/", 1)[1]
     if (parts.hostname or "").endswith(".files.wordpress.com"):
@@ -566,10 +633,14 @@ class Writer:
 
     Rich text is kept as the editor keeps it (a list of blocks, each a kind,
     a list depth and runs of text with their styles and link) and written out
-    the way its exporter (draftjs_exporter) writes it."""
+    the way its exporter (draftjs_exporter) writes it.
 
-    def __init__(self, conversion):
+    With `as_editor`, it reads its own output exactly as the editor reads
+    it: see settle()."""
+
+    def __init__(self, conversion, *, as_editor=False):
         self.conversion = conversion
+        self.as_editor = as_editor
         self.body = []
         self.blocks = []  # the rich text since the last image, quote or embed
         self.cur = None  # [kind, depth, runs]; a run is [text, bold, italic, link]
@@ -584,6 +655,7 @@ class Writer:
 
     def write(self, html):
         stack = []  # per open element: what its end undoes
+        open_tags = Counter()
         skip = None  # depth of the element whose content is ignored
         for kind, tag, value in tokens(html):
             if kind == "text":
@@ -592,14 +664,13 @@ class Writer:
             elif kind == "start":
                 action = self.start(tag, value) if skip is None else None
                 stack.append((tag, action))
+                open_tags[tag] += 1
                 if action == "skip" and skip is None:
                     skip = len(stack)
-            else:
-                # nh3's output is balanced; this still never pops an unopened tag.
-                if not any(open_tag == tag for open_tag, _ in stack):
-                    continue
+            elif open_tags[tag]:  # nh3's output is balanced; this still never pops an unopened tag
                 while stack:
                     open_tag, action = stack.pop()
+                    open_tags[open_tag] -= 1
                     if skip is None:
                         self.end(action)
                     elif len(stack) < skip:
@@ -627,7 +698,13 @@ class Writer:
             self.italic += 1
             return "italic"
         if tag == "a":
-            target = self.conversion.link(attrs["href"]) if attrs.get("href") and self.link is None else None
+            if self.as_editor:
+                page = attrs.get("id") if attrs.get("linktype") == "page" else None
+                target = ("page", int(page)) if page else ("url", attrs["href"]) if "href" in attrs else None
+            elif attrs.get("href") and self.link is None:
+                target = self.conversion.link(attrs["href"])
+            else:
+                target = None
             if target is None:
                 return None
             self.inline()
@@ -775,7 +852,8 @@ class Writer:
                     self.ws = FORCE
             else:
                 self.put("\n")
-                self.ws = STRIP
+                if not self.as_editor:  # the editor keeps a space after a line break
+                    self.ws = STRIP
 
     def text(self, text):
         if self.caption is not None:
@@ -858,11 +936,29 @@ class Writer:
 
     def flush(self):
         blocks = [block for block in self.blocks if finish(block[2])]
-        if blocks:
-            self.body.append({"type": "paragraph", "value": render(blocks)})
+        value = render(blocks) if blocks else ""
+        if value and not self.as_editor:
+            value = settle(value)
+        if value:
+            self.body.append({"type": "paragraph", "value": value})
         self.blocks = []
         self.cur = None
         self.ws = STRIP
+
+
+def settle(value):
+    """The value as the editor would save it again. Writing mirrors the
+    editor's reading, but not for every odd mix of whitespace and styles
+    (a no-break space before a space, a styled lone space): reading the
+    value back as the editor does and writing it again settles those, most
+    often at once."""
+    for _ in range(3):
+        again = Writer(None, as_editor=True).write(value)
+        again = again[0]["value"] if again else ""
+        if again == value:
+            break
+        value = again
+    return value
 
 
 def finish(runs):
@@ -994,7 +1090,7 @@ def convert(html, *, link_to_page, find_image):
     html = CONTROLS.sub("", SPACE_CONTROLS.sub(" ", html or ""))
     prepared = conversion.parts(parse_blocks(html), classic=True)
     if "<iframe" in prepared.lower():
-        prepared = IFRAME.sub(conversion.iframe, prepared)
+        prepared = conversion.iframes(prepared)
     for tag in REMOVED.findall(prepared):
         conversion.note(f"<{tag.lower()}> removed")
     body = Writer(conversion).write(INPUT.clean(prepared))

@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from taggit.models import Tag
 from tqdm import tqdm
-from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail.models import Locale, Page, PageViewRestriction, ReferenceIndex, Revision
 
 from dateline import pagecache
 from dateline.articles.bulk import ArticleBatch, SectionSlots, content_types
@@ -78,6 +78,8 @@ COMMENT_STATUSES = {
     "trash": Comment.Status.TRASH,
     "post-trashed": Comment.Status.TRASH,
 }
+# A link to an old address on this site, as content.py writes it.
+OLD_LINK = re.compile(r'<a href="(?P<href>/[^"]*)">')
 # An image's size variant in a post, e.g. photo-300x200.jpg for photo.jpg.
 SIZE_VARIANT = re.compile(r"-\d+x\d+(?=\.\w+$)")
 # WordPress.com serves uploads from <site>.files.wordpress.com/<yyyy>/<mm>/.
@@ -225,6 +227,7 @@ class WordPressImport:
         self.pending = []
         self.sticky = {}  # language -> page id
         self.restrictions = []  # (page id, password)
+        self.links_ahead_in = []  # ids of stories linking to posts written after them
         self.used_slugs = {}  # section pk -> set of child slugs
         self.terms_done = False
         items = tqdm(
@@ -477,7 +480,9 @@ class WordPressImport:
         if old is not None:
             return old
         if path in self.survey.post_addresses:
-            # A post further on in the file: its old address will lead there.
+            # A post not written yet (further on, or in the same batch): its
+            # old address on this site for now, made a page link at the end.
+            self.links_ahead = True
             return parts.path + (f"?{parts.query}" if parts.query else "")
         return None
 
@@ -491,6 +496,7 @@ class WordPressImport:
         return self._address_pages
 
     def _convert(self, item):
+        self.links_ahead = False
         converted = content.convert(item.content, link_to_page=self._link_to_page, find_image=self._find_image)
         for note in converted.notes:
             self.report.notes[note if not note.startswith("image not found") else "images not found"] += 1
@@ -608,6 +614,8 @@ class WordPressImport:
                 self.sticky[article.locale.language_code] = article.pk
             if item.password:
                 self.restrictions.append((article.pk, item.password))
+            if article._links_ahead:
+                self.links_ahead_in.append(article.pk)
             self.report.count("post", f"created ({STATUSES[item.status]}, {item.status})")
         ImportedItem.objects.bulk_create(rows)
         OldAddress.objects.bulk_create(old_addresses, ignore_conflicts=True)
@@ -655,6 +663,7 @@ class WordPressImport:
             hero_caption=(attachment.caption[:400] if hero and attachment else ""),
         )
         article._also_in = sections[1:]
+        article._links_ahead = self.links_ahead
         return article
 
     def _update_post(self, item, digest):
@@ -867,6 +876,7 @@ class WordPressImport:
     def _finish(self):
         if not self.terms_done:
             self._make_sections()
+        self._link_ahead()
         self.slots.count_children()
         for page_id, password in self.restrictions:
             PageViewRestriction.objects.get_or_create(
@@ -884,6 +894,27 @@ class WordPressImport:
         if connection.vendor == "postgresql" or self.report.counts.get(("post", "created (live, publish)"), 0) > 1000:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+
+    def _link_ahead(self):
+        """Links to posts that were not written yet when the story linking to
+        them was: now page links, in the story and in its revision."""
+        for article in ArticlePage.objects.filter(pk__in=self.links_ahead_in).iterator(chunk_size=100):
+            raw = list(article.body.raw_data)
+            changed = False
+            for block in raw:
+                if block["type"] == "paragraph":
+                    value = OLD_LINK.sub(self._page_link, block["value"])
+                    changed |= value != block["value"]
+                    block["value"] = value
+            if changed:
+                article.body = raw
+                ArticlePage.objects.filter(pk=article.pk).update(body=article.body)
+                Revision.objects.filter(pk=article.latest_revision_id).update(content=article.serializable_data())
+                ReferenceIndex.create_or_update_for_object(article)
+
+    def _page_link(self, match):
+        page_id = self.address_pages.get(addresses.normalise(*unescape(match["href"]).partition("?")[::2]))
+        return f'<a id="{page_id}" linktype="page">' if page_id else match[0]
 
     def _archive_addresses(self):
         """Category, tag and author archives, and the site's feed."""

@@ -2,24 +2,27 @@
 of WordPress's two test exports, thousands of hostile strings, and one case
 for each rule. No database: page links and images are looked up by fakes."""
 
+import functools
 import itertools
 import re
-import time
 from collections import Counter
 from html import unescape
 from html.parser import HTMLParser
+from unittest import mock
 
 import nh3
 import pytest
 from django import forms
 from django.template.loader import render_to_string
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 from wagtail.admin.rich_text.converters.html_to_contentstate import PageLinkElementHandler
 
 from dateline.core.blocks import PARAGRAPH_FEATURES, ArticleBodyBlock, CaptionedImageBlock, QuoteBlock
 from dateline.testing import DATA
-from dateline.wordpress.content import ImageRef, convert, plain_text
+from dateline.wordpress.content import Converted, ImageRef, convert, plain_text
 from dateline.wordpress.tests.conftest import BLOCK_TEST, THEME_UNIT_TEST
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -38,7 +41,7 @@ POSTS = [
     for path in (THEME_UNIT_TEST, BLOCK_TEST)
     for index, (title, html) in enumerate(items(path))
 ]
-# Every line of both lists: lines of blns starting with "#" are its comments.
+# Every payload, and every naughty string (blns's lines starting with "#" are its comments).
 NAUGHTY = (DATA / "blns.txt").read_text(encoding="utf-8").split("\n")
 HOSTILE = (DATA / "xss-payload-list.txt").read_text(encoding="utf-8").splitlines() + [
     line for line in NAUGHTY if line and not line.startswith("#")
@@ -156,13 +159,21 @@ def block_problems(block):
     if kind == "paragraph":
         return rich_text_problems(value)
     if kind == "quote":
-        return script_problems(QuoteBlock().render(QuoteBlock().to_python(value)))
+        return rendered_problems("quote", value["quote"], value["attribution"])
     if kind == "image":
-        rendered = render_to_string("blocks/captioned_image.html", {"value": {**value, "image": None}})
-        return script_problems(rendered) + ([] if isinstance(value["image"], int) else ["image id"])
+        problems = rendered_problems("image", value["alt_text"], value["caption"])
+        return problems + ([] if isinstance(value["image"], int) else ["image id"])
     if kind == "embed":
         return [] if re.fullmatch(r"https?://[^\s<>\"']+", value) else [f"embed {value!r}"]
     return [f"block type {kind}"]
+
+
+@functools.cache
+def rendered_problems(kind, text, more):
+    if kind == "quote":
+        return script_problems(QuoteBlock().render(QuoteBlock().to_python({"quote": text, "attribution": more})))
+    value = {"image": None, "alt_text": text, "caption": more}
+    return script_problems(render_to_string("blocks/captioned_image.html", {"value": value}))
 
 
 EDITOR = ContentstateConverter(features=PARAGRAPH_FEATURES)
@@ -173,6 +184,12 @@ def as_the_editor_saves_it(value):
     """What the Draftail editor writes back after opening the value (it adds
     a key to each block, which the importer need not)."""
     return BLOCK_KEY.sub("", EDITOR.to_database_format(EDITOR.from_database_format(value)))
+
+
+def page_not_in_the_database(handler, attrs):
+    """The editor looks a linked page up; no test here has a database, and
+    the editor reads a page it cannot find like this."""
+    return {"id": int(attrs["id"]), "url": None, "parentId": None}
 
 
 def assert_wagtail_accepts(body):
@@ -239,11 +256,15 @@ def output_words(body):
 def test_every_sample_post_converts_safely_and_whole(title, html):
     """Each post's body: only the editor's tags, attributes and safe links;
     accepted by Wagtail's blocks; unchanged when the editor opens and saves
-    it; and its words there. The measure: of the words in the post's text
-    (shortcode tags, and the widgets the notes name as dropped, left out),
-    counted with repeats, at least 97% are in the body. What may go is what
-    the writer cannot place: words run together across a layout tag, a
-    <video>'s fallback text. The two files keep 99.9% overall."""
+    it; and its words there. The measure: the words of the post's text,
+    counted with their repeats, found in the body's text (paragraphs,
+    quotes, captions, alt text, embed addresses). Left out of the post's
+    text: shortcode tags and the widgets the notes name as dropped, which
+    are the report's business. Words, not characters, so that whitespace
+    and markup changes do not count; with repeats, so that a dropped
+    paragraph repeating earlier words still counts. Today all 18,970 words
+    of the two files are kept; the 1% allowed is for words a layout tag
+    separated that the body runs together, or the reverse."""
     result = converted(html)
     for block in result.body:
         assert block_problems(block) == [], block
@@ -253,16 +274,21 @@ def test_every_sample_post_converts_safely_and_whole(title, html):
     source = words(SHORTCODE_TAG.sub(" ", without_dropped_blocks(html, result.notes)))
     if source:
         kept = sum((source & output_words(result.body)).values())
-        assert kept / sum(source.values()) >= 0.97, (source - output_words(result.body)).most_common(10)
+        assert kept / sum(source.values()) >= 0.99, (source - output_words(result.body)).most_common(10)
 
 
-def test_converts_at_least_200_posts_a_second():
-    """100,000 posts in under ten minutes: measured in CPU time, on one core."""
-    started = time.process_time()
-    for _, _, html in POSTS * 4:
+def test_malformed_posts_convert():
+    """Brackets, comments and iframes that never close, nesting no editor
+    makes, addresses that do not parse, as in a damaged export: nothing
+    fails. (A regular expression scanning to the end from each opening took
+    minutes on these; bench/wordpress_import.py measures the speed.)"""
+    for html in ["[a " * 33_000, "[caption]" * 11_000, "<iframe src=x>" * 7_000, "<!-- wp:group -->" * 6_000]:
         converted(html)
-    rate = len(POSTS) * 4 / (time.process_time() - started)
-    assert rate >= 200, f"{rate:.0f} posts/s"
+    for html in ["<!-- wp:a {" * 9_000, "x" + " " * 100_000 + "y", "<pre>" * 1_000 + "</pre>" * 10]:
+        converted(html)
+    assert converted("") == converted(" \n\n ") == Converted(body=[], notes=[])
+    unparsable = converted('<iframe src="http://[x"></iframe><img src="http://[y"><a href="http://[z">z</a>')
+    assert unparsable.notes == ["iframe dropped: no address", "image without an address dropped"]
 
 
 # Hostile input ------------------------------------------------------------------
@@ -299,6 +325,38 @@ def test_no_hostile_string_yields_anything_that_runs(context):
             if problems:
                 failures.append((line, block, problems))
     assert failures == []
+
+
+# Any mix of the tags WordPress posts hold, nested any way, with the text
+# that trips whitespace handling up: no-break spaces, runs of spaces, newlines.
+ELEMENTS = [(f"<{tag}>", f"</{tag}>") for tag in ("b", "strong", "i", "em", "p", "ul", "ol", "li", "blockquote")]
+ELEMENTS += [
+    (f"<{tag}>", f"</{tag}>") for tag in ("table", "tr", "td", "h1", "h3", "h6", "pre", "figure", "figcaption")
+]
+ELEMENTS += [(f"<{tag}>", f"</{tag}>") for tag in ("div", "span", "cite", "code", "dl", "dd")]
+ELEMENTS += [('<a href="https://x.example/">', "</a>"), (f'<a href="{OLD}/2013/01/11/old-post/">', "</a>"), ("<b>", "")]
+TEXTS = ["word", " ", "  two words ", "\n", "\xa0", "\xa0 ", "a\u200cb", "x\n\ny", "&amp;", "<br>", "[sic]", "\t", ""]
+TEXTS += [f'<img src="{UPLOADS}/a.jpg" alt="">', "<hr>", "https://www.youtube.com/watch?v=SQEQr7c0-dw"]
+FRAGMENTS = st.recursive(
+    st.sampled_from(TEXTS),
+    lambda inner: st.builds(
+        lambda element, parts: element[0] + "".join(parts) + element[1],
+        st.sampled_from(ELEMENTS),
+        st.lists(inner, max_size=4),
+    ),
+    max_leaves=30,
+)
+
+
+@settings(
+    max_examples=300, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(st.lists(FRAGMENTS, max_size=4))
+def test_any_mix_of_tags_opens_unchanged_in_the_editor(parts):
+    with mock.patch.object(PageLinkElementHandler, "get_attribute_data", page_not_in_the_database):
+        for value in paragraphs(converted("".join(parts))):
+            assert rich_text_problems(value) == []
+            assert as_the_editor_saves_it(value) == value
 
 
 def test_a_hostile_embed_address_is_not_embedded():
@@ -511,13 +569,7 @@ def test_links_to_the_old_site_lead_to_its_new_pages(monkeypatch):
         '<a href="https://else.example/?a=1&amp;b=2">elsewhere</a>, <a href="mailto:desk@news.example">mail</a>, '
         'script, anchor, <a href="https://cdn.example/x">cdn</a></p>'
     )
-    # The editor looks a page link's page up; page 42 is not in this test's
-    # database, which the editor reads as it reads a deleted page.
-    monkeypatch.setattr(
-        PageLinkElementHandler,
-        "get_attribute_data",
-        lambda self, attrs: {"id": int(attrs["id"]), "url": None, "parentId": None},
-    )
+    monkeypatch.setattr(PageLinkElementHandler, "get_attribute_data", page_not_in_the_database)
     assert as_the_editor_saves_it(value) == value
 
 

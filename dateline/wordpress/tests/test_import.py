@@ -5,12 +5,13 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 from django.test import Client
 from lxml import etree, html
 from taggit.models import Tag
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageLogEntry, PageViewRestriction
 
 from dateline.articles.models import ArticlePage, AuthorPage, HomePage, SectionPage
 from dateline.comments.models import Comment
@@ -357,3 +358,53 @@ def test_media_from_the_uploads_folder(export_file, tmp_path):
     assert story.hero_image is not None and story.hero_alt == "Boats at dawn"
     assert [block.block_type for block in story.body] == ["paragraph", "image"]
     assert "2024/03/gone.jpg" in report
+
+
+def test_links_to_the_old_sites_posts_lead_to_the_new_pages(export_file):
+    earlier = "https://gazette.example/2024/03/01/post-1/"
+    later = "https://gazette.example/2024/03/01/post-3/"
+    body = f'<p>See <a href="{earlier}">the first</a>, <a href="{later}">the third</a> and <a href="https://elsewhere.example/">elsewhere</a>.</p>'
+    run_import(export_file(post(1, "First"), post(2, "Linking", body=body), post(3, "Third")))
+    paragraph = ArticlePage.objects.get(title="Linking").body[0].value.source
+    first, third = ArticlePage.objects.get(title="First"), ArticlePage.objects.get(title="Third")
+    # Links to pages, which follow them if they move: to a post before it
+    # in the file, and to one after it (made a page link at the end).
+    assert f'<a id="{first.pk}" linktype="page">the first</a>' in paragraph
+    assert f'<a id="{third.pk}" linktype="page">the third</a>' in paragraph
+    assert '<a href="https://elsewhere.example/">elsewhere</a>' in paragraph
+    page = reader().get(ArticlePage.objects.get(title="Linking").url).content.decode()
+    assert f'href="{first.url}"' in page
+    response = reader().get("/2024/03/01/post-3/")
+    assert (response.status_code, response["Location"]) == (301, ArticlePage.objects.get(title="Third").url)
+
+
+def test_imported_pages_are_an_editors_pages(client):
+    run_import(THEME_UNIT_TEST)
+    assert Page.find_problems() == ([], [], [], [], [])
+    for section in SectionPage.objects.all():
+        assert section.numchild == section.get_children().count()
+
+    history = lambda page: list(  # noqa: E731
+        PageLogEntry.objects.filter(page=page).order_by("pk").values_list("action", flat=True)
+    )
+    published = ArticlePage.objects.get(slug="template-comments")
+    assert history(published) == ["wagtail.create", "wagtail.publish"]
+    assert published.live_revision_id == published.latest_revision_id
+    assert published.live_revision.as_object().title == published.title
+    assert history(ArticlePage.objects.get(title="Draft")) == ["wagtail.create"]
+    scheduled = ArticlePage.objects.get(title="Scheduled")
+    assert history(scheduled) == ["wagtail.create", "wagtail.publish.schedule"]
+
+    client.force_login(get_user_model().objects.create_superuser("editor", password="pw"))
+    for page in [*ArticlePage.objects.all()[::6], *StandardPage.objects.all()[::6], scheduled]:
+        response = client.get(f"/admin/pages/{page.pk}/edit/")
+        assert response.status_code == 200, page.title
+        assert page.title.split()[0] in response.content.decode()
+
+    # The worker publishes the scheduled post at its time, and then its old address leads to it.
+    with time_machine.travel(datetime(2030, 1, 1, 19, 1, tzinfo=UTC)):
+        call_command("publish_scheduled", verbosity=0)
+    scheduled.refresh_from_db()
+    assert scheduled.live
+    response = reader().get("/?p=1153")
+    assert (response.status_code, response["Location"]) == (301, scheduled.url)
