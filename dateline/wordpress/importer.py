@@ -142,6 +142,7 @@ class Survey:
         self.items = 0
         self.attachments = {}  # wp id -> Attachment
         self.attachment_by_path = {}  # relative path -> wp id
+        self.attachment_by_url = {}  # path of its address -> wp id
         self.post_addresses = set()  # normalised old paths of posts and pages
         for record in wxr.read(path):
             if isinstance(record, wxr.Channel):
@@ -166,6 +167,7 @@ class Survey:
                 )
                 self.attachments[item.wp_id] = attachment
                 self.attachment_by_path[attachment.relative_path.lower()] = item.wp_id
+                self.attachment_by_url[urlsplit(item.attachment_url).path.lower()] = item.wp_id
         elif item.post_type in ("post", "page") and item.link:
             self.post_addresses.add(addresses.path_of(item.link))
 
@@ -221,6 +223,8 @@ class WordPressImport:
         self.users = {}  # login -> user id
         self.categories = {}  # slug -> wxr.Term
         self.sections = {}  # (category slug, language) -> SectionPage
+        self.category_language = {}  # category slug -> the edition its own section is in
+        self.locales = {}  # locale id -> language code
         self.tags = {}  # slug -> Tag
         self.posts = dict(self._imported(ImportedItem.Kind.POST))  # wp id -> page id
         self.images = dict(self._imported(ImportedItem.Kind.ATTACHMENT))  # wp id -> image id
@@ -316,26 +320,26 @@ class WordPressImport:
         return tag
 
     def _make_sections(self):
-        """Every category a section of the default edition, parents first."""
+        """Every category a section, in the edition its name is written in:
+        the default edition's, unless Arabic or Farsi letters say otherwise."""
         self.terms_done = True
         mapped = self._section_map()
-        done = set()
-
-        def make(slug, seen=()):
-            if slug in done or slug in seen:
-                return
-            term = self.categories[slug]
-            if term.parent_slug in self.categories:
-                make(term.parent_slug, (*seen, slug))
-            done.add(slug)
+        for slug, term in list(self.categories.items()):
             if slug in mapped:
-                self.sections[(slug, self.home.locale.language_code)] = mapped[slug]
+                self._place(slug, mapped[slug])
                 self.report.count("category", "mapped to a section")
-                return
-            self.sections[(slug, self.home.locale.language_code)] = self._section(term)
+            else:
+                self._place(slug, self._section(term))
 
-        for slug in list(self.categories):
-            make(slug)
+    def _place(self, slug, section):
+        language = self._language_of_locale(section.locale_id)
+        self.sections[(slug, language)] = section
+        self.category_language[slug] = language
+
+    def _language_of_locale(self, locale_id):
+        if locale_id not in self.locales:
+            self.locales[locale_id] = Locale.objects.get(pk=locale_id).language_code
+        return self.locales[locale_id]
 
     def _section(self, term):
         imported = ImportedItem.objects.filter(source=self.source, kind=ImportedItem.Kind.CATEGORY, key=term.slug)
@@ -343,14 +347,16 @@ class WordPressImport:
         if section is not None:
             self.report.count("category", "unchanged")
             return section
+        language = language_of(term.name, self.languages)
+        home = self._edition_home(language) if language else self.home
         slug = slugify(term.slug, allow_unicode=True) or "section"
         if slug in RESERVED_SECTION_SLUGS:
             slug = f"{slug}-section"
         section = publish_child(
-            parent=self.home,
+            parent=home,
             page=SectionPage(
                 title=(term.name or term.slug)[:TITLE_LENGTH],
-                slug=self._free_slug(self.home, slug),
+                slug=self._free_slug(home, slug),
                 introduction=content.plain_text(term.description),
                 # The menu lists top-level categories; editors choose otherwise in the admin.
                 show_in_menus=not term.parent_slug,
@@ -394,15 +400,16 @@ class WordPressImport:
         return self.homes[language]
 
     def _section_in(self, slug, language):
-        """The section of a category in an edition (its translation there, made if missing)."""
+        """The section of a category in an edition: its own, or its
+        translation there (made if missing)."""
         key = (slug, language)
         if key not in self.sections:
-            default = self.sections[(slug, self.home.locale.language_code)]
+            own = self.sections[(slug, self.category_language[slug])]
             self._edition_home(language)
             locale = Locale.objects.get(language_code=language)
-            section = default.get_translation_or_none(locale)
+            section = own.get_translation_or_none(locale)
             if section is None:
-                section = default.copy_for_translation(locale)
+                section = own.copy_for_translation(locale)
                 section.save_revision().publish()
                 self.report.count("category", f"translated into {language}")
             self.sections[key] = section.specific
@@ -463,6 +470,8 @@ class WordPressImport:
     def _find_image(self, url):
         relative = SIZE_VARIANT.sub("", uploads_path(url)).lstrip("/").lower()
         wp_id = self.survey.attachment_by_path.get(relative)
+        if wp_id is None:  # not under uploads/ (another system's export): the attachment's own address
+            wp_id = self.survey.attachment_by_url.get(SIZE_VARIANT.sub("", urlsplit(url).path).lower())
         if wp_id is None:
             return None
         image_id = self._image(wp_id)
@@ -511,14 +520,13 @@ class WordPressImport:
             if ref.taxonomy == "category" and ref.slug not in slugs:
                 if ref.slug not in self.categories:  # used, but not listed at the top of the file
                     self.categories[ref.slug] = wxr.Term("category", None, ref.slug, ref.name, "", "")
-                    self.sections[(ref.slug, self.home.locale.language_code)] = self._section(self.categories[ref.slug])
+                    self._place(ref.slug, self._section(self.categories[ref.slug]))
                 slugs.append(ref.slug)
         if not slugs:
             slugs = [self._uncategorised()]
         sections = []
         for slug in slugs:
-            section = self._section_in(slug, language) if language != self.home.locale.language_code else None
-            section = section or self.sections[(slug, language)]
+            section = self._section_in(slug, language)
             if section not in sections:
                 sections.append(section)
         return sections
@@ -528,7 +536,7 @@ class WordPressImport:
         slug = "uncategorized"
         if slug not in self.categories:
             self.categories[slug] = wxr.Term("category", None, slug, "Uncategorized", "", "")
-            self.sections[(slug, self.home.locale.language_code)] = self._section(self.categories[slug])
+            self._place(slug, self._section(self.categories[slug]))
         return slug
 
     def _tags_of(self, item):
@@ -733,7 +741,10 @@ class WordPressImport:
         slug = self._free_slug(home, self._slug_of(item))
         if slug in RESERVED_SECTION_SLUGS:
             slug = self._free_slug(home, f"{slug}-page")
-        page = StandardPage(title=title, slug=slug, body=self._page_body(item), show_in_menus=False)
+        published = self._state(item)[1]
+        page = StandardPage(
+            title=title, slug=slug, body=self._page_body(item), show_in_menus=False, first_published_at=published
+        )
         home.add_child(instance=page)
         revision = page.save_revision(user=None)
         if STATUSES[item.status] == LIVE:
@@ -919,9 +930,8 @@ class WordPressImport:
     def _archive_addresses(self):
         """Category, tag and author archives, and the site's feed."""
         rows = [OldAddress(site=self.site, path="/feed", page_id=self.home.pk, feed=True)]
-        default = self.home.locale.language_code
         for slug, term in self.categories.items():
-            section = self.sections.get((slug, default))
+            section = self.sections.get((slug, self.category_language.get(slug)))
             if section is None:
                 continue
             trail, parent = [slug], term.parent_slug
