@@ -42,8 +42,10 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
+from PIL import Image as PillowImage
 from taggit.models import Tag
 from tqdm import tqdm
+from wagtail.images.utils import get_allowed_image_extensions
 from wagtail.models import Locale, Page, PageViewRestriction, ReferenceIndex, Revision
 
 from dateline import pagecache
@@ -454,6 +456,9 @@ class WordPressImport:
             self.report.missing_media.append(attachment.relative_path)
             self.report.count("attachment", "file missing")
             return None
+        if not _is_image(file):
+            self.report.skipped["attachments that are not images (documents, audio, video)"] += 1
+            return None
         if self.dry_run:
             self.report.count("attachment", "created as an image")
             return None
@@ -693,8 +698,11 @@ class WordPressImport:
         else:
             page.title = page.draft_title = Truncator(content.plain_text(item.title)).chars(TITLE_LENGTH) or page.title
             page.body = self._page_body(item)
+        live, published, _ = self._state(item)
+        if live and page.first_published_at is None:
+            page.first_published_at = published  # a draft published since: at its time, not the import's
         revision = page.save_revision(user=None, log_action=True)
-        if STATUSES[item.status] == LIVE:
+        if live:
             revision.publish()
         ImportedItem.objects.filter(source=self.source, kind=ImportedItem.Kind.POST, key=str(item.wp_id)).update(
             fingerprint=digest
@@ -960,6 +968,19 @@ class WordPressImport:
         for name in self.created_files:
             storage.delete(name)
         self.created_files = []
+
+
+def _is_image(file):
+    """Whether the library can take the file: an image format it allows,
+    that Pillow can read (a PDF or an MP3 is an attachment too)."""
+    if file.suffix.lower().lstrip(".") not in get_allowed_image_extensions():
+        return False
+    try:
+        with PillowImage.open(file) as image:
+            image.verify()
+    except (OSError, SyntaxError, ValueError):  # what Pillow raises for a damaged or unknown file
+        return False
+    return True
 
 
 def comment_text(html):

@@ -16,6 +16,7 @@ from wagtail.models import Page, PageLogEntry, PageViewRestriction
 from dateline.articles.models import ArticlePage, AuthorPage, HomePage, SectionPage
 from dateline.comments.models import Comment
 from dateline.core.models import StandardPage
+from dateline.newsroom.models import NewsImage
 from dateline.wordpress.models import ImportedItem, OldAddress
 from dateline.wordpress.tests.conftest import BLOCK_TEST, THEME_UNIT_TEST, comment, post, run_import
 
@@ -348,16 +349,25 @@ def test_media_from_the_uploads_folder(export_file, tmp_path):
         <wp:meta_value>Boats at dawn</wp:meta_value></wp:postmeta>
     </item>"""
     missing = attachment.replace("50<", "51<").replace("photo.jpg", "gone.jpg")
+    (uploads / "2024" / "03" / "notes.pdf").write_bytes(b"%PDF-1.4 not an image")
+    document = attachment.replace("50<", "52<").replace("photo.jpg", "notes.pdf")
+    (uploads / "2024" / "03" / "fake.jpg").write_bytes(b"not a jpeg at all")
+    damaged = attachment.replace("50<", "53<").replace("photo.jpg", "fake.jpg")
     thumbnail = "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>50</wp:meta_value></wp:postmeta>"
     body = '<p>See:</p><img src="https://gazette.example/wp-content/uploads/2024/03/photo-300x200.jpg" alt="">'
     # The post comes before its attachment, as in most exports.
     report = run_import(
-        export_file(post(1, "Pictured", extra=thumbnail, body=body), attachment, missing), "--media-dir", str(uploads)
+        export_file(post(1, "Pictured", extra=thumbnail, body=body), attachment, missing, document, damaged),
+        "--media-dir",
+        str(uploads),
     )
     story = ArticlePage.objects.get()
     assert story.hero_image is not None and story.hero_alt == "Boats at dawn"
     assert [block.block_type for block in story.body] == ["paragraph", "image"]
     assert "2024/03/gone.jpg" in report
+    # A document, or a file that only says it is an image, is left out and counted; the rest goes on.
+    assert "2  attachments that are not images" in report
+    assert NewsImage.objects.count() == 1
 
 
 def test_links_to_the_old_sites_posts_lead_to_the_new_pages(export_file):
