@@ -29,13 +29,18 @@ def normalise(path, query=""):
     """The form an OldAddress keeps: the path percent-decoded, in lower case,
     without a trailing slash (WordPress answers with or without), and the
     WordPress query keys it carries, e.g. "/?p=123"."""
-    path = "/" + unquote(path, errors="replace").strip("/").lower()
+    path = "/" + _decoded(path).strip("/").lower()
     if path in ROOTS and query:
         values = dict(pair.partition("=")[::2] for pair in query.split("&"))
         for key in QUERY_KEYS:
             if values.get(key):
-                return f"/?{key}={unquote(values[key]).lower()}"
+                return f"/?{key}={_decoded(values[key]).lower()}"
     return path
+
+
+def _decoded(text):
+    # A NUL decoded from "%2500" would reach the database, which refuses it.
+    return unquote(text, errors="replace").replace("\x00", "")
 
 
 def path_of(url):

@@ -418,3 +418,10 @@ def test_imported_pages_are_an_editors_pages(client):
     assert scheduled.live
     response = reader().get("/?p=1153")
     assert (response.status_code, response["Location"]) == (301, scheduled.url)
+
+
+def test_old_address_lookups_take_any_address(export_file):
+    run_import(export_file(post(1, "First")))
+    client = reader()
+    for address in ("/%2500/", "/?p=%00", "/?p=%2500", "/%ED%A0%80/", "/" + "x" * 3000 + "/", "/?cat=&tag=&p="):
+        assert client.get(address).status_code in (200, 404), address
