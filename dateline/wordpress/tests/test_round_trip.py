@@ -4,7 +4,12 @@ The site is exported, imported into a site of its own made by `dateline
 setup` (another database), and exported again from there; the two exports
 must hold the same stories, pages, sections, tags, authors, images and
 comments, told apart by what a reader sees rather than by ids, which differ
-between the two sites."""
+between the two sites.
+
+It runs once, in the SQLite pass (`once`): what it checks is the mapping
+between the two formats, the same on either database, and the import's and
+the export's writes and reads are tested on PostgreSQL by test_import.py
+and test_export.py."""
 
 from collections import Counter
 from io import StringIO
@@ -14,6 +19,9 @@ from django.conf import settings
 from django.core.management import call_command
 
 from dateline.wordpress import content, wxr
+
+
+pytestmark = pytest.mark.once
 
 
 @pytest.fixture
