@@ -20,7 +20,6 @@ from django.core.management import call_command
 
 from dateline.wordpress import content, wxr
 
-
 pytestmark = pytest.mark.once
 
 
