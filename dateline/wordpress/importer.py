@@ -236,6 +236,7 @@ class WordPressImport:
         self.links_ahead_in = []  # ids of stories linking to posts written after them
         self.used_slugs = {}  # section pk -> set of child slugs
         self.terms_done = False
+        self.seen = set()  # wp ids of the items read
         items = tqdm(
             total=self.survey.items, unit=" items", disable=not self.progress, desc="Importing", dynamic_ncols=True
         )
@@ -422,6 +423,10 @@ class WordPressImport:
     def _item(self, item):
         if not self.terms_done:
             self._make_sections()
+        if item.wp_id in self.seen:
+            self.report.skipped["items listed twice in the file (the first was imported)"] += 1
+            return
+        self.seen.add(item.wp_id)
         if item.post_type == "attachment":
             if item.wp_id not in self.images:
                 self._image(item.wp_id)

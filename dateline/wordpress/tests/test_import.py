@@ -425,3 +425,9 @@ def test_old_address_lookups_take_any_address(export_file):
     client = reader()
     for address in ("/%2500/", "/?p=%00", "/?p=%2500", "/%ED%A0%80/", "/" + "x" * 3000 + "/", "/?cat=&tag=&p="):
         assert client.get(address).status_code in (200, 404), address
+
+
+def test_an_item_listed_twice_is_imported_once(export_file):
+    report = run_import(export_file(post(1, "First"), post(1, "First, again"), post(2, "Second")))
+    assert sorted(ArticlePage.objects.values_list("title", flat=True)) == ["First", "Second"]
+    assert "items listed twice" in report
