@@ -505,6 +505,12 @@ class WordPressImport:
             return parts.path + (f"?{parts.query}" if parts.query else "")
         return None
 
+    def _save_addresses(self, rows):
+        """A post's or page's old addresses, saved and known to the links that follow."""
+        OldAddress.objects.bulk_create(rows, ignore_conflicts=True)
+        for address in rows:
+            self.address_pages.setdefault(address.path, address.page_id)
+
     @property
     def address_pages(self):
         """Old paths of the posts imported so far -> page id."""
@@ -636,9 +642,7 @@ class WordPressImport:
                 self.links_ahead_in.append(article.pk)
             self.report.count("post", f"created ({STATUSES[item.status]}, {item.status})")
         ImportedItem.objects.bulk_create(rows)
-        OldAddress.objects.bulk_create(old_addresses, ignore_conflicts=True)
-        for address in old_addresses:
-            self.address_pages.setdefault(address.path, address.page_id)
+        self._save_addresses(old_addresses)
         self._comments(batch)
 
     def _article(self, item):
@@ -694,14 +698,13 @@ class WordPressImport:
             self.report.skipped["posts deleted in Dateline since an earlier import (not made again)"] += 1
             return
         page = page.specific
+        page.title = page.draft_title = Truncator(content.plain_text(item.title)).chars(TITLE_LENGTH) or page.title
         if isinstance(page, ArticlePage):
-            page.title = page.draft_title = Truncator(content.plain_text(item.title)).chars(TITLE_LENGTH) or page.title
             page.standfirst = Truncator(content.plain_text(item.excerpt)).chars(STANDFIRST_LENGTH)
             page.body = self._convert(item)
             page.comments_open = item.comment_status == "open"
             page.tags.set(self._tags_of(item))
         else:
-            page.title = page.draft_title = Truncator(content.plain_text(item.title)).chars(TITLE_LENGTH) or page.title
             page.body = self._page_body(item)
         live, published, _ = self._state(item)
         if live and page.first_published_at is None:
@@ -765,9 +768,7 @@ class WordPressImport:
         self.posts[item.wp_id] = page.pk
         self._remember(ImportedItem.Kind.POST, item.wp_id, page.pk, digest)
         addresses_made = self._old_addresses(item, page.pk)
-        OldAddress.objects.bulk_create(addresses_made, ignore_conflicts=True)
-        for address in addresses_made:
-            self.address_pages.setdefault(address.path, address.page_id)
+        self._save_addresses(addresses_made)
         if item.password:
             self.restrictions.append((page.pk, item.password))
         self.report.count("page", f"created ({STATUSES[item.status]}, {item.status})")
