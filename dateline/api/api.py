@@ -174,7 +174,7 @@ def list_articles(request, filters: Query[ArticleFilters]):
     with _edition(request, filters.language) as home:
         articles = _articles().descendant_of(home)
         if filters.section:
-            section = get_object_or_404(SectionPage.objects.live().child_of(home), slug=filters.section)
+            section = SectionPage.in_edition(home, filters.section)
             articles = articles.in_section(section)
         if filters.tag:
             articles = articles.tagged(get_object_or_404(Tag, slug=filters.tag))
@@ -204,10 +204,12 @@ def get_article(request, article_id: int = PathParam(..., ge=1, le=MAX_ID)):
         return _article(request, article, Navigation.for_request(request))
 
 
-def _section(request, section):
+def _section(request, section, sections):
+    above = section.ancestry(sections)
     return {
         "slug": section.slug,
         "title": section.title,
+        "parent": above[-1].slug if above else None,
         "url": absolute(section.get_url(request)),
         "introduction": section.introduction,
         "feed": absolute(reverse("section_feed", kwargs={"slug": section.slug, "kind": "json"})),
@@ -217,18 +219,20 @@ def _section(request, section):
 @api.get(
     "/sections",
     response=schemas.answers(schemas.SectionList),
-    summary="The site's sections, in menu order",
+    summary="The site's sections, subsections after their section, in menu order",
     tags=["sections"],
 )
 def list_sections(request, query: Query[EditionQuery]):
     with _edition(request, query.language):
-        return {"results": [_section(request, section) for section in Navigation.for_request(request).sections]}
+        sections = Navigation.for_request(request).sections
+        return {"results": [_section(request, section, sections) for section in sections]}
 
 
 @api.get("/sections/{slug}", response=schemas.answers(schemas.Section), tags=["sections"])
 def get_section(request, slug: str, query: Query[EditionQuery]):
     with _edition(request, query.language) as home:
-        return _section(request, get_object_or_404(SectionPage.objects.live().public().child_of(home), slug=slug))
+        section = SectionPage.in_edition(home, slug, public=True)
+        return _section(request, section, Navigation.for_request(request).sections)
 
 
 def _author(request, author):

@@ -5,7 +5,7 @@ revision or owner data), because nothing else is named here."""
 from datetime import datetime
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
 from wagtail.rich_text import expand_db_html
 
 from dateline.core.links import absolute_html
@@ -27,6 +27,7 @@ class Image(Schema):
 class Section(Schema):
     slug: str
     title: str
+    parent: str | None = Field(None, description="The slug of the section it is a subsection of, if it is one.")
     url: str
     introduction: str
     feed: str

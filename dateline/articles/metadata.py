@@ -136,7 +136,9 @@ def page_metadata(request, page, context):
             or _("The latest %(section)s stories.") % {"section": specific.title}
         )
         meta.feeds += _feeds(specific.title, "section_feed", slug=specific.slug)
-        meta.structured_data.append(_breadcrumbs([home, (specific.title, request.path)]))
+        above = specific.ancestry(SectionPage.of_site(request))
+        trail = [home, *((section.title, section.get_url(request)) for section in above)]
+        meta.structured_data.append(_breadcrumbs([*trail, (specific.title, request.path)]))
     elif isinstance(specific, AuthorPage):
         meta.og_type = "profile"
         meta.description = (
@@ -227,6 +229,7 @@ def _article(meta, request, article, context, site_name, branding, home):
         meta.feeds += _feeds(f"{article.title}: {title}", url_name, **kwargs)
     trail = [home]
     if section:
-        trail.append((section.title, section.get_url(request)))
+        for shown in [*section.ancestry(SectionPage.of_site(request)), section]:
+            trail.append((shown.title, shown.get_url(request)))
     trail.append((article.title, request.path))
     meta.structured_data.append(_breadcrumbs(trail))

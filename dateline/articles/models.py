@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
@@ -204,16 +205,28 @@ class HomePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixin,
         )
 
 
+class SectionPageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        slug = cleaned_data.get("slug")
+        if slug and self.parent_page and SectionPage.slug_taken(slug, self.parent_page, self.instance):
+            self.add_error("slug", SectionPage.slug_taken_message(slug))
+        return cleaned_data
+
+
 class SectionPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMixin, Page):
-    """A section of the site, such as Middle East. Its place among its siblings
-    is its place in the menu; untick "Show in menus" to hide it from the menu."""
+    """A section of the site, such as Middle East, or a subsection of one,
+    such as Syria under it. A top-level section's place among its siblings
+    is its place in the menu; untick "Show in menus" to hide it from the
+    menu. A section lists its subsections' stories with its own."""
 
     introduction = models.TextField(blank=True, help_text="One or two sentences shown under the section name.")
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    base_form_class = SectionPageForm
 
-    parent_page_types = ["articles.HomePage"]
-    subpage_types = ["articles.ArticlePage", "live.LiveStoryPage"]
+    parent_page_types = ["articles.HomePage", "articles.SectionPage"]
+    subpage_types = ["articles.SectionPage", "articles.ArticlePage", "live.LiveStoryPage"]
     show_in_menus_default = True
 
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
@@ -222,6 +235,45 @@ class SectionPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
         super().clean()
         if self.slug in RESERVED_SECTION_SLUGS:
             raise ValidationError({"slug": f"“{self.slug}” is an address the site uses itself. Choose another slug."})
+        # A new page has its place in the tree only once added: the admin's
+        # form checks it against its parent before that (SectionPageForm).
+        if self.path and self.slug_taken(self.slug, Page(path=self.path[: -self.steplen]), self):
+            raise ValidationError({"slug": self.slug_taken_message(self.slug)})
+
+    @classmethod
+    def slug_taken(cls, slug, parent, page):
+        """Whether another section of the edition `parent` belongs to has
+        this slug. Feeds, search and the API name a section by its slug, so
+        it must be unique in its edition, not only among its siblings."""
+        edition = cls.objects.filter(path__startswith=parent.path[: 2 * cls.steplen], slug=slug)
+        return edition.exclude(pk=page.pk).exists() if page.pk else edition.exists()
+
+    @staticmethod
+    def slug_taken_message(slug):
+        return (
+            f"Another section of this edition has the slug “{slug}”: feeds, search and the API name "
+            "sections by slug. Choose another."
+        )
+
+    @classmethod
+    def in_edition(cls, home, slug, public=False):
+        """The live section of an edition that a feed or the API names by
+        slug (with `public`, only one with no view restriction), or 404."""
+        sections = cls.objects.live().descendant_of(home).filter(slug=slug)
+        section = (sections.public() if public else sections).order_by("path").first()
+        if section is None:
+            raise Http404
+        return section
+
+    def subsections(self, sections):
+        """Its subsections among `sections` (the site's, already loaded)."""
+        return [section for section in sections if section.path[: -self.steplen] == self.path]
+
+    def ancestry(self, sections):
+        """The sections it sits under, outermost first, among `sections`."""
+        by_path = {section.path: section for section in sections}
+        paths = (self.path[:end] for end in range(self.steplen, len(self.path), self.steplen))
+        return [by_path[path] for path in paths if path in by_path]
 
     @classmethod
     def of_site(cls, request):
@@ -239,8 +291,8 @@ class SectionPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
         home = editions.home(request)
         if home is None:
             return []
-        # Sections can only be children of a home page, so every section
-        # under the edition's home address is one of its sections.
+        # Sections can only be under a home page, so every section under the
+        # edition's home address is one of its sections (subsections too).
         return page_store().kept(
             f"sections:{home.pk}",
             [cache_tags.NAV],
@@ -260,9 +312,17 @@ class SectionPage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
         )
         depends_on(request, pagecache_tags.page(self.pk), cache_tags.section_listing(self.pk))
         leads = section_leads.rendered(request, self) if int(page_number) == 1 else ""
+        sections = SectionPage.of_site(request)
         return self.render(
             request,
-            context_overrides={"stories": stories, "page_number": int(page_number), "section": self, "leads": leads},
+            context_overrides={
+                "stories": stories,
+                "page_number": int(page_number),
+                "section": self,
+                "leads": leads,
+                "above": self.ancestry(sections),
+                "subsections": [section for section in self.subsections(sections) if section.show_in_menus],
+            },
         )
 
 
@@ -385,7 +445,7 @@ class ArticlePage(ReadOnlyPageMixin, KnownViewRestrictionsMixin, RoutablePageMix
         *Page.search_fields,
         index.SearchField("search_text"),
         index.FilterField("first_published_at"),
-        index.FilterField("path"),  # path and depth: search's section filter (in_section)
+        index.FilterField("path"),  # path: search's section filter (in_section)
         index.FilterField("depth"),
     ]
 

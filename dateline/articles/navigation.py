@@ -1,8 +1,10 @@
 """The site's sections, for the menu and for labelling stories with their section.
 
-Sections are the home page's children: their order in the page tree is the
-menu's order, their title its label, and "Show in menus" hides one from the
-menu without taking its page down. Editors change all three in the admin.
+Sections are the home page's children, and subsections theirs: the
+top-level sections' order in the page tree is the menu's order, their title
+its label, and "Show in menus" hides one from the menu without taking its
+page down. Editors change all three in the admin. Subsections are listed on
+their section's page, not in the menu.
 """
 
 from dataclasses import dataclass
@@ -23,7 +25,23 @@ class Navigation:
 
     @property
     def menu(self):
-        return [section for section in self.sections if section.show_in_menus]
+        # A section whose parent is a section is a subsection. Paths hold the
+        # tree, so this needs no query.
+        paths = {section.path for section in self.sections}
+        return [
+            section
+            for section in self.sections
+            if section.show_in_menus and section.path[: -section.steplen] not in paths
+        ]
+
+    @property
+    def section_choices(self):
+        """(section, label) for choosing among all sections, a subsection
+        labelled with the sections above it ("World News › Europe")."""
+        return [
+            (section, " › ".join(above.title for above in [*section.ancestry(self.sections), section]))
+            for section in self.sections
+        ]
 
     def section_of(self, article):
         """The section an article is filed under (its parent), without a query."""

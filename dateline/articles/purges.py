@@ -14,7 +14,7 @@ from taggit.models import Tag
 from wagtail.models import Page
 
 from dateline.articles import cache_tags
-from dateline.articles.models import ArticleByline, ArticleNote, ArticlePage, ArticleTag, AuthorPage
+from dateline.articles.models import ArticleByline, ArticleNote, ArticlePage, ArticleTag, AuthorPage, SectionPage
 from dateline.pagecache import purges
 from dateline.pagecache.store import page_store
 
@@ -24,7 +24,10 @@ def listings_of(article_pk):
     page = Page.objects.filter(pk=article_pk).values("path", "live").first()
     if page is None or not page.get("live"):
         return set()
-    section = Page.objects.filter(path=page["path"][: -Page.steplen]).values_list("pk", flat=True).first()
+    # Its section's listing and those of the sections above it (a section
+    # lists its subsections' stories).
+    above = [page["path"][:end] for end in range(Page.steplen, len(page["path"]), Page.steplen)]
+    sections = SectionPage.objects.filter(path__in=above).values_list("pk", flat=True)
     also_in = ArticlePage.also_in.through.objects.filter(articlepage_id=article_pk).values_list(
         "sectionpage_id", flat=True
     )
@@ -32,7 +35,7 @@ def listings_of(article_pk):
     author_ids = ArticleByline.objects.filter(page_id=article_pk).values_list("author_id", flat=True)
     return {
         cache_tags.LATEST,
-        cache_tags.section_listing(section),
+        *map(cache_tags.section_listing, sections),
         *map(cache_tags.section_listing, also_in),
         *map(cache_tags.tag_listing, tag_ids),
         *map(cache_tags.author_listing, author_ids),

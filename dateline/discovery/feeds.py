@@ -164,7 +164,7 @@ class LatestArticlesFeed(Feed):
 class SectionArticlesFeed(LatestArticlesFeed):
     def get_object(self, request, *args, slug, **kwargs):
         super().get_object(request)
-        return get_object_or_404(SectionPage.objects.live().child_of(self.home), slug=slug)
+        return SectionPage.in_edition(self.home, slug)
 
     def articles(self, obj):
         return super().articles(obj).in_section(obj)

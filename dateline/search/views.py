@@ -59,7 +59,8 @@ class SearchForm(forms.Form):
         if data is not None:
             data = {key: without_controls(value, keep=set()) for key, value in data.items()}
         super().__init__(data, **kwargs)
-        self.fields["section"].queryset = SectionPage.objects.live().child_of(home).order_by("path")
+        # Subsections too: a section's slug is unique in its edition.
+        self.fields["section"].queryset = SectionPage.objects.live().descendant_of(home).order_by("path")
 
     @property
     def date_fields(self):

@@ -18,6 +18,12 @@ def section_of(article, navigation):
     return navigation.section_of(article)
 
 
+@register.filter
+def is_within(section, menu_item):
+    """Whether the current section is the menu's item or one of its subsections."""
+    return bool(section) and section.path.startswith(menu_item.path)
+
+
 @register.simple_tag(takes_context=True)
 def article_card(context, article, heading="h2", lead=False):
     """A story's card in a listing (headline, standfirst, section, time),

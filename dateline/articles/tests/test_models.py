@@ -10,10 +10,10 @@ from dateline.live.models import LiveStoryPage
 from dateline.newsroom.models import NewsImage
 
 
-def test_articles_live_only_in_sections_and_sections_only_under_home():
+def test_articles_live_only_in_sections_and_sections_only_under_home_or_a_section():
     assert ArticlePage.allowed_parent_page_models() == [SectionPage]
-    assert SectionPage.allowed_parent_page_models() == [HomePage]
-    assert SectionPage.allowed_subpage_models() == [ArticlePage, LiveStoryPage]
+    assert SectionPage.allowed_parent_page_models() == [HomePage, SectionPage]
+    assert SectionPage.allowed_subpage_models() == [SectionPage, ArticlePage, LiveStoryPage]
     assert ArticlePage.allowed_subpage_models() == []
     assert AuthorPage.allowed_subpage_models() == []
 

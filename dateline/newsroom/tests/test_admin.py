@@ -22,7 +22,7 @@ def editor(db):
     return get_user_model().objects.create_superuser("editor", email="editor@example.org", password="correct horse")
 
 
-def test_editors_add_sections_under_home_and_articles_under_sections(client, editor, demo_site):
+def test_editors_add_sections_under_home_and_articles_and_subsections_under_sections(client, editor, demo_site):
     client.force_login(editor)
     home = client.get(f"/admin/pages/{demo_site.home.pk}/add_subpage/").content.decode()
     assert f"/admin/pages/add/articles/sectionpage/{demo_site.home.pk}/" in home
@@ -33,7 +33,7 @@ def test_editors_add_sections_under_home_and_articles_under_sections(client, edi
     section = client.get(f"/admin/pages/{others.pk}/add_subpage/").content.decode()
     assert f"/admin/pages/add/articles/articlepage/{others.pk}/" in section
     assert f"/admin/pages/add/live/livestorypage/{others.pk}/" in section
-    assert "/admin/pages/add/articles/sectionpage/" not in section
+    assert f"/admin/pages/add/articles/sectionpage/{others.pk}/" in section  # a subsection
     assert SectionPage.can_create_at(demo_site.home)
     assert all(AuthorPage.can_create_at(index) for index in AuthorIndexPage.objects.all())
     assert not ArticlePage.can_create_at(demo_site.home)
