@@ -10,8 +10,8 @@ What becomes what:
 - authors: an author page for the byline, and an inactive user account
   that keeps the e-mail address privately (no password: an administrator
   activates it and the writer sets one);
-- categories: sections (nested ones too, for now each a section of its own,
-  which the report names), or existing sections by --section-map; tags: tags;
+- categories: sections, a nested category a subsection of its parent's
+  section, or existing sections by --section-map; tags: tags;
 - posts: stories, written a batch at a time by the bulk writer
   (dateline/articles/bulk.py), in the edition their text is written in
   (dateline/editions/scripts.py); pages: information pages;
@@ -69,6 +69,7 @@ from dateline.newsroom.models import NewsImage
 from dateline.pagecache.tags import SITE
 from dateline.wordpress import addresses, content, wxr
 from dateline.wordpress.models import ImportedItem, OldAddress
+from dateline.wordpress.review import Review
 
 BATCH_SIZE = 200
 # WordPress statuses of posts and pages, and what Dateline makes of them.
@@ -231,10 +232,12 @@ class WordPressImport:
         self.posts = dict(self._imported(ImportedItem.Kind.POST))  # wp id -> page id
         self.images = dict(self._imported(ImportedItem.Kind.ATTACHMENT))  # wp id -> image id
         self.pending = []
+        self.review = Review()
         self.sticky = {}  # language -> page id
         self.restrictions = []  # (page id, password)
         self.links_ahead_in = []  # ids of stories linking to posts written after them
         self.used_slugs = {}  # section pk -> set of child slugs
+        self.used_section_slugs = {}  # an edition's home path -> its sections' slugs
         self.terms_done = False
         self.seen = set()  # wp ids of the items read
         items = tqdm(
@@ -327,12 +330,28 @@ class WordPressImport:
         the default edition's, unless Arabic or Farsi letters say otherwise."""
         self.terms_done = True
         mapped = self._section_map()
-        for slug, term in list(self.categories.items()):
+        for slug in list(self.categories):
             if slug in mapped:
                 self._place(slug, mapped[slug])
                 self.report.count("category", "mapped to a section")
+        for slug in list(self.categories):
+            self._placed(slug)
+
+    def _placed(self, slug, below=()):
+        """The section of a category, its parent's made first (WordPress
+        lists parents first, but a file may not: and a loop of parents,
+        which WordPress itself prevents, ends at the top)."""
+        language = self.category_language.get(slug)
+        if language is None:
+            term = self.categories[slug]
+            parent = term.parent_slug
+            if parent in self.categories and parent != slug and parent not in below:
+                parent_section = self._placed(parent, (*below, slug))
             else:
-                self._place(slug, self._section(term))
+                parent_section = None
+            self._place(slug, self._section(term, parent_section))
+            language = self.category_language[slug]
+        return self.sections[(slug, language)]
 
     def _place(self, slug, section):
         language = self._language_of_locale(section.locale_id)
@@ -344,31 +363,33 @@ class WordPressImport:
             self.locales[locale_id] = Locale.objects.get(pk=locale_id).language_code
         return self.locales[locale_id]
 
-    def _section(self, term):
+    def _section(self, term, parent_section=None):
+        """A category's own section: a subsection of `parent_section` if it
+        has one (in that section's edition), else a section of the edition
+        its name is written in."""
         imported = ImportedItem.objects.filter(source=self.source, kind=ImportedItem.Kind.CATEGORY, key=term.slug)
         section = SectionPage.objects.filter(pk__in=imported.values("object_id")).first()
         if section is not None:
             self.report.count("category", "unchanged")
             return section
-        language = language_of(term.name, self.languages)
-        home = self._edition_home(language) if language else self.home
+        if parent_section is not None:
+            parent = parent_section
+        else:
+            language = language_of(term.name, self.languages)
+            parent = self._edition_home(language) if language else self.home
         slug = slugify(term.slug, allow_unicode=True) or "section"
         if slug in RESERVED_SECTION_SLUGS:
             slug = f"{slug}-section"
         section = publish_child(
-            parent=home,
+            parent=parent,
             page=SectionPage(
                 title=(term.name or term.slug)[:TITLE_LENGTH],
-                slug=self._free_slug(home, slug),
+                slug=self._free_section_slug(parent, slug),
                 introduction=content.plain_text(term.description),
-                # The menu lists top-level categories; editors choose otherwise in the admin.
-                show_in_menus=not term.parent_slug,
             ),
         )
-        if term.parent_slug:
-            self.report.notes["nested category imported as a section of its own (subsections are not built yet)"] += 1
         self._remember(ImportedItem.Kind.CATEGORY, term.slug, section.pk, fingerprint(term))
-        self.report.count("category", "created as a section")
+        self.report.count("category", "created as a subsection" if parent_section else "created as a section")
         return section
 
     def _section_map(self):
@@ -382,7 +403,7 @@ class WordPressImport:
             if not line:
                 continue
             category, colon, section_slug = (part.strip() for part in line.partition(":"))
-            section = SectionPage.objects.child_of(self.home).filter(slug=section_slug).first()
+            section = SectionPage.objects.descendant_of(self.home).filter(slug=section_slug).first()
             if not colon or not category or section is None:
                 raise ImportStopped(
                     f"{self.section_map_file}, line {number}: expected `category-slug: section-slug` "
@@ -409,14 +430,20 @@ class WordPressImport:
         if key not in self.sections:
             own = self.sections[(slug, self.category_language[slug])]
             self._edition_home(language)
-            locale = Locale.objects.get(language_code=language)
-            section = own.get_translation_or_none(locale)
-            if section is None:
-                section = own.copy_for_translation(locale)
-                section.save_revision().publish()
-                self.report.count("category", f"translated into {language}")
-            self.sections[key] = section.specific
+            self.sections[key] = self._translated(own, Locale.objects.get(language_code=language))
         return self.sections[key]
+
+    def _translated(self, section, locale):
+        """A section's translation, made if missing (after the sections above it)."""
+        translation = section.get_translation_or_none(locale)
+        if translation is None:
+            parent = section.get_parent().specific
+            if isinstance(parent, SectionPage):
+                self._translated(parent, locale)
+            translation = section.copy_for_translation(locale)
+            translation.save_revision().publish()
+            self.report.count("category", f"translated into {locale.language_code}")
+        return translation.specific
 
     # Items ------------------------------------------------------------------
 
@@ -564,13 +591,26 @@ class WordPressImport:
                 tags.append(self.tags[ref.slug])
         return tags
 
-    def _free_slug(self, parent, slug):
+    def _free_section_slug(self, parent, slug):
+        """A slug free among the sections of the parent's edition (where
+        feeds and search name sections by slug) and the parent's children."""
+        edition = parent.path[: 2 * Page.steplen]
+        if edition not in self.used_section_slugs:
+            self.used_section_slugs[edition] = set(
+                SectionPage.objects.filter(path__startswith=edition).values_list("slug", flat=True)
+            )
+        used = self.used_section_slugs[edition]
+        candidate = self._free_slug(parent, slug, also_used=used)
+        used.add(candidate)
+        return candidate
+
+    def _free_slug(self, parent, slug, also_used=frozenset()):
         if parent.pk not in self.used_slugs:
             self.used_slugs[parent.pk] = set(Page.objects.child_of(parent).values_list("slug", flat=True))
         used = self.used_slugs[parent.pk]
         slug = slug[:240] or "story"
         candidate, n = slug, 2
-        while candidate in used:
+        while candidate in used or candidate in also_used:
             candidate, n = f"{slug}-{n}", n + 1
         used.add(candidate)
         return candidate
@@ -641,6 +681,8 @@ class WordPressImport:
             if article._links_ahead:
                 self.links_ahead_in.append(article.pk)
             self.report.count("post", f"created ({STATUSES[item.status]}, {item.status})")
+            if item.status == "pending":
+                self._submit_for_review(article, item)
         ImportedItem.objects.bulk_create(rows)
         self._save_addresses(old_addresses)
         self._comments(batch)
@@ -711,11 +753,20 @@ class WordPressImport:
             page.first_published_at = published  # a draft published since: at its time, not the import's
         revision = page.save_revision(user=None, log_action=True)
         if live:
+            self.review.withdraw(page)
             revision.publish()
+        elif item.status == "pending":
+            self._submit_for_review(page, item)
         ImportedItem.objects.filter(source=self.source, kind=ImportedItem.Kind.POST, key=str(item.wp_id)).update(
             fingerprint=digest
         )
         self.report.count(item.post_type, "updated")
+
+    def _submit_for_review(self, page, item):
+        if self.review.submit(page, requested_by_id=self.users.get(item.creator)):
+            self.report.count(item.post_type, "waiting in review (pending)")
+        else:
+            self.report.notes["pending posts left as drafts: no review workflow covers their section"] += 1
 
     def _old_addresses(self, item, page_id):
         paths = {addresses.path_of(item.link)} if item.link else set()
@@ -757,14 +808,20 @@ class WordPressImport:
         slug = self._free_slug(home, self._slug_of(item))
         if slug in RESERVED_SECTION_SLUGS:
             slug = self._free_slug(home, f"{slug}-page")
-        published = self._state(item)[1]
+        live, published, go_live_at = self._state(item)
         page = StandardPage(
-            title=title, slug=slug, body=self._page_body(item), show_in_menus=False, first_published_at=published
+            title=title,
+            slug=slug,
+            body=self._page_body(item),
+            show_in_menus=False,
+            first_published_at=published,
+            live=False,  # published below if the post is; a new page is live unless told otherwise
+            go_live_at=go_live_at,
         )
         home.add_child(instance=page)
         revision = page.save_revision(user=None)
-        if STATUSES[item.status] == LIVE:
-            revision.publish()
+        if live or go_live_at:
+            revision.publish()  # a future page is scheduled: the worker publishes it at its time
         self.posts[item.wp_id] = page.pk
         self._remember(ImportedItem.Kind.POST, item.wp_id, page.pk, digest)
         addresses_made = self._old_addresses(item, page.pk)
@@ -772,6 +829,8 @@ class WordPressImport:
         if item.password:
             self.restrictions.append((page.pk, item.password))
         self.report.count("page", f"created ({STATUSES[item.status]}, {item.status})")
+        if item.status == "pending":
+            self._submit_for_review(page, item)
         if item.comments:
             self.report.skipped["comments on pages (Dateline's pages take no comments)"] += len(item.comments)
 
