@@ -9,3 +9,4 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
 SEED_PAGE = DATA / "seed" / "000_c64d6496a6c6b3f9.txt"
+THEME_UNIT_TEST = DATA / "wxr" / "themeunittestdata.wordpress.xml"

@@ -4,9 +4,8 @@ from textwrap import dedent
 import pytest
 from django.core.management import call_command
 
-from dateline.testing import DATA
+from dateline.testing import DATA, THEME_UNIT_TEST  # noqa: F401 (the tests here import it from here)
 
-THEME_UNIT_TEST = DATA / "wxr" / "themeunittestdata.wordpress.xml"
 BLOCK_TEST = DATA / "wxr" / "64-block-test-data.xml"
 
 

@@ -1,5 +1,9 @@
 """`dateline import-wordpress` on WordPress's own test exports and on small
-exports written for one case each."""
+exports written for one case each.
+
+The tests that read the theme unit test export imported into the empty site
+share one import (`theme_unit_test_import`, dateline/testing/layers.py);
+what each changes rolls back."""
 
 import re
 from datetime import UTC, datetime
@@ -38,8 +42,8 @@ def text(item, name):
     return item.findtext(f"{WP}{name}") or ""
 
 
-def test_theme_unit_test_data_arrives_whole():
-    report = run_import(THEME_UNIT_TEST)
+def test_theme_unit_test_data_arrives_whole(theme_unit_test_import):
+    report = theme_unit_test_import
     items = theme_items()
     posts = [item for item in items if text(item, "post_type") == "post"]
     pages = [item for item in items if text(item, "post_type") == "page"]
@@ -127,8 +131,7 @@ def test_theme_unit_test_data_arrives_whole():
         assert (response.status_code, response["Location"]) == (301, page.url)
 
 
-def test_no_script_survives_in_stored_or_served_stories():
-    run_import(THEME_UNIT_TEST)
+def test_no_script_survives_in_stored_or_served_stories(theme_unit_test_import):
     run_import(BLOCK_TEST)
     client = reader()
     for article in ArticlePage.objects.live().specific():
@@ -388,8 +391,7 @@ def test_links_to_the_old_sites_posts_lead_to_the_new_pages(export_file):
     assert (response.status_code, response["Location"]) == (301, ArticlePage.objects.get(title="Third").url)
 
 
-def test_imported_pages_are_an_editors_pages(client):
-    run_import(THEME_UNIT_TEST)
+def test_imported_pages_are_an_editors_pages(theme_unit_test_import, client):
     assert Page.find_problems() == ([], [], [], [], [])
     for section in SectionPage.objects.all():
         assert section.numchild == section.get_children().count()
