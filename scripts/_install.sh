@@ -52,7 +52,8 @@ ensure_python_env() {
 # What the test suite drives: Debian's Chromium, Java for the Nu Html
 # Checker, npm for vnu-jar and axe-core (package-lock.json), nginx for the
 # scale-out test, wrk for bench/speed.py, pg_dump for backups, and GNU
-# gettext's xgettext for the test that the translation catalogues are current.
+# gettext's xgettext for the test that the translation catalogues are current,
+# and PHP to run WordPress's own WXR parsers on Dateline's export.
 ensure_test_tools() {
     local missing=()
     [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
@@ -62,6 +63,8 @@ ensure_test_tools() {
     command -v npm >/dev/null 2>&1 || missing+=(npm)
     command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
     command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+    command -v php >/dev/null 2>&1 || missing+=(php-cli)
+    php -m 2>/dev/null | grep -qx SimpleXML || missing+=(php-xml)
     fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
     if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
     if [ ! -f "$DATELINE_ROOT/node_modules/.package-lock.json" ] \
