@@ -47,7 +47,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from comments import free_port, start  # noqa: E402
-from speed import COMMENTS, SITE_PROBE, UNITS, build_site, probe, start_nginx, wait_until_serving  # noqa: E402
+from live import cpu_seconds, group_processes  # noqa: E402
+from speed import COMMENTS, SITE_PROBE, build_site, probe, start_nginx, wait_until_serving, wrk  # noqa: E402
 
 from dateline.testing.processes import stop_group  # noqa: E402
 
@@ -332,54 +333,11 @@ def varnish_counters(workdir):
     return {name: int(value) for name, value in re.findall(r"^MAIN\.(\w+)\s+(\d+)", output, re.MULTILINE)}
 
 
-def group_processes(group):
-    """The /proc folder and status fields (those after the command) of each process in a process group."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group:  # state, ppid, pgrp, ...
-            yield entry, fields
-
-
-def group_cpu_seconds(group):
-    """CPU time (user and system) used so far by the processes of a process group."""
-    ticks = sum(int(fields[11]) + int(fields[12]) for _, fields in group_processes(group))
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 def pin_group(group, cpus):
     """Pins every thread of a process group to `cpus`; threads they start later inherit it."""
     for entry, _ in group_processes(group):
         for task in (entry / "task").iterdir():
             os.sched_setaffinity(int(task.name), cpus)
-
-
-def wrk(url, duration, headers=None):
-    """As speed.wrk, with request headers and the number of requests answered."""
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", url]
-    for name, value in (headers or {}).items():
-        command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-
-    def latency(percent):
-        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
-        return float(match.group(1)) * UNITS[match.group(2)]
-
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    if socket_errors:
-        errors += sum(int(n) for n in socket_errors.groups())
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
-        "p50": latency(50),
-        "p99": latency(99),
-        "errors": errors,
-    }
 
 
 class Target:
@@ -406,9 +364,9 @@ class Target:
 
     def measure(self, duration):
         before = varnish_counters(self.varnish) if self.varnish else None
-        cpu = group_cpu_seconds(self.process.pid)
-        result = wrk(self.url, duration, self.headers)
-        result["cpu_us"] = (group_cpu_seconds(self.process.pid) - cpu) * 1e6 / max(1, result["requests"])
+        cpu = cpu_seconds(self.process.pid)
+        result = wrk(self.url, CONNECTIONS, duration, self.headers)
+        result["cpu_us"] = (cpu_seconds(self.process.pid) - cpu) * 1e6 / max(1, result["requests"])
         if before:
             after = varnish_counters(self.varnish)
             requests = after["client_req"] - before["client_req"]

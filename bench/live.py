@@ -238,10 +238,9 @@ def client(numbers, port, plan, stop, results):
     results.put({"tally": tally, "seen": seen, "cpu": usage.ru_utime + usage.ru_stime})
 
 
-def cpu_seconds(group):
-    """CPU seconds (user and system) used so far by the processes of a
-    process group: the server's supervisor, granian and its workers."""
-    total = 0
+def group_processes(group):
+    """The /proc folder and status fields (those after the command) of each
+    process in a process group."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -249,9 +248,15 @@ def cpu_seconds(group):
             fields = (entry / "stat").read_text().rpartition(")")[2].split()
         except OSError:
             continue  # it ended meanwhile
-        if int(fields[2]) == group:  # pgrp, utime, stime: fields 5, 14, 15 of proc(5)
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+        if int(fields[2]) == group:  # pgrp: field 5 of proc(5)
+            yield entry, fields
+
+
+def cpu_seconds(group):
+    """CPU seconds (user and system) used so far by the processes of a
+    process group: the server's supervisor, granian and its workers."""
+    ticks = sum(int(fields[11]) + int(fields[12]) for _, fields in group_processes(group))  # utime, stime: 14, 15
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 class MemorySampler(threading.Thread):

@@ -230,14 +230,12 @@ def start_nginx(work, html):
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url, connections, duration):
+def wrk(url, connections, duration, headers=None):
     threads = min(2, connections)
-    output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
     def latency(percent):
         match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
@@ -250,6 +248,7 @@ def wrk(url, connections, duration):
         print(f"    wrk: {socket_errors.group(0)}", flush=True)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "p50": latency(50),
         "p99": latency(99),
         "errors": errors,
