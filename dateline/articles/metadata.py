@@ -111,6 +111,11 @@ def _breadcrumbs(trail):
     }
 
 
+def _sections_above(request, section):
+    """(title, address) of each section a section sits under, outermost first."""
+    return [(above.title, above.get_url(request)) for above in section.ancestry(SectionPage.of_site(request))]
+
+
 def page_metadata(request, page, context):
     """The metadata of a page, from what its context already holds."""
     site = Site.find_for_request(request)
@@ -136,9 +141,8 @@ def page_metadata(request, page, context):
             or _("The latest %(section)s stories.") % {"section": specific.title}
         )
         meta.feeds += _feeds(specific.title, "section_feed", slug=specific.slug)
-        above = specific.ancestry(SectionPage.of_site(request))
-        trail = [home, *((section.title, section.get_url(request)) for section in above)]
-        meta.structured_data.append(_breadcrumbs([*trail, (specific.title, request.path)]))
+        trail = [home, *_sections_above(request, specific), (specific.title, request.path)]
+        meta.structured_data.append(_breadcrumbs(trail))
     elif isinstance(specific, AuthorPage):
         meta.og_type = "profile"
         meta.description = (
@@ -229,7 +233,6 @@ def _article(meta, request, article, context, site_name, branding, home):
         meta.feeds += _feeds(f"{article.title}: {title}", url_name, **kwargs)
     trail = [home]
     if section:
-        for shown in [*section.ancestry(SectionPage.of_site(request)), section]:
-            trail.append((shown.title, shown.get_url(request)))
+        trail += [*_sections_above(request, section), (section.title, section.get_url(request))]
     trail.append((article.title, request.path))
     meta.structured_data.append(_breadcrumbs(trail))

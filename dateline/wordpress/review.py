@@ -9,7 +9,6 @@ start() writes them, without its signals, and the import's report says how
 many stories wait; the reviewers find them under "Awaiting your review".
 """
 
-from django.contrib.contenttypes.models import ContentType
 from wagtail.log_actions import log
 from wagtail.models import Page, TaskState, WorkflowState
 
@@ -21,18 +20,14 @@ class Review:
     def submit(self, page, requested_by_id=None):
         """Put `page` (its latest revision) in its workflow's first task.
         False if no workflow covers it (workflows off, or none assigned)."""
-        if WorkflowState.objects.filter(
-            base_content_type=ContentType.objects.get_for_model(Page),
-            object_id=str(page.pk),
-            status=WorkflowState.STATUS_IN_PROGRESS,
-        ).exists():
+        if WorkflowState.objects.for_instance(page).filter(status=WorkflowState.STATUS_IN_PROGRESS).exists():
             return True
         workflow = self._workflow_of(page)
         if workflow is None:
             return False
         state = WorkflowState.objects.create(
             content_type_id=page.content_type_id,
-            base_content_type=ContentType.objects.get_for_model(Page),
+            base_content_type=page.get_base_content_type(),
             object_id=str(page.pk),
             workflow=workflow,
             status=WorkflowState.STATUS_IN_PROGRESS,
