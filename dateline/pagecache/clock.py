@@ -215,19 +215,24 @@ class RedisClock:
                     logger.info("Page cache: following published epochs again after %.1f s", time.monotonic() - lost_at)
                 lost_at, failures = None, 0
                 self._listen(follower, pubsub)
-            except Exception:
+            except Exception as error:
                 follower.trusted_until = 0.0  # first: from now on every read asks Redis
                 if follower.stopped.is_set():
                     break
+                # The reason, without a traceback: Python 3.11 draws a
+                # traceback's ^^^ markers with ast.parse, whose depth count
+                # all threads share, so one formatted here can break an
+                # ast.parse running in another (pytest-dev/pytest#10763).
+                reason = f"{type(error).__name__}: {error}"
                 if lost_at is None:
                     lost_at = time.monotonic()
                     logger.warning(
-                        "Page cache: not following published epochs (%s); every read asks Redis until it is back",
+                        "Page cache: not following published epochs (%s: %s); every read asks Redis until it is back",
                         self._channel,
-                        exc_info=True,
+                        reason,
                     )
                 else:
-                    logger.debug("Page cache: still not following published epochs", exc_info=True)
+                    logger.debug("Page cache: still not following published epochs (%s)", reason)
                 failures += 1
             finally:
                 if pubsub is not None:
