@@ -1,4 +1,5 @@
-"""The suite's own rule: a skipped test fails the run. Its fixtures are in
+"""The suite's own rules: a skipped test fails the run, and a failing test
+that used a real server shows that server's log. Its fixtures are in
 dateline/testing/fixtures/, loaded by the conftest.py beside pyproject.toml."""
 
 
@@ -13,3 +14,16 @@ def pytest_sessionfinish(session, exitstatus):
             red=True,
         )
         session.exitstatus = 1
+
+
+def pytest_runtest_makereport(item, call):
+    """A failing test that used a real `dateline serve` reports the end of
+    that server's log: its temporary folder is gone when CI's run ends."""
+    from dateline.testing.servers import ProductionServer
+
+    if call.excinfo is None:
+        return
+    for value in item.funcargs.values():
+        if isinstance(value, ProductionServer) and value.log is not None:
+            tail = "\n".join(value.output().splitlines()[-80:])
+            item.add_report_section(call.when, f"log of the server on port {value.port} (last 80 lines)", tail)
