@@ -41,6 +41,17 @@ def prepare_site(verbosity=1):
     _django()
     _call("migrate", interactive=False, verbosity=max(0, verbosity - 1))
     _call("collectstatic", interactive=False, verbosity=0)
+    write_front_config()
+
+
+def write_front_config():
+    """The part of nginx's configuration Dateline writes (frontconfig.py),
+    in DATELINE_HOME/front: deploy/nginx.conf.template includes it."""
+    from django.conf import settings
+
+    from dateline.pagecache.frontconfig import FrontProfile, write_nginx_config
+
+    write_nginx_config(settings.DATELINE_HOME / "front", FrontProfile.from_node())
 
 
 def ensure_admin(stdout=sys.stdout):
@@ -151,6 +162,21 @@ def due_work_watch():
     return DueWorkWatch(settings.DATABASES["default"], interval=settings.DATELINE_DUE_WORK_INTERVAL)
 
 
+def front_files():
+    """Whether the node writes stored pages as files for nginx (the settings only, not Django)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    from django.conf import settings
+
+    return settings.DATELINE_FRONT_FILES
+
+
+def keep_front_files():
+    _django()
+    from dateline.pagecache.keeper import keep
+
+    keep()
+
+
 # After a run that failed, wait this long before trying again, so that a
 # task or page that always fails does not start a Django process every few
 # seconds.
@@ -213,6 +239,8 @@ def serve(args):
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     _allow_open_files(CONNECTIONS_PER_WORKER + 1024)
     commands = [granian_command(host=args.host, port=args.port, workers=args.workers, threads=args.threads)]
+    if front_files():
+        commands.append([sys.executable, "-m", "dateline.cli", "_keep-front-files"])
     watch = None if args.no_worker else due_work_watch()
     print(f"Serving Dateline at http://{args.host}:{args.port}/ (admin at /admin/). Stop with Ctrl+C.", flush=True)
     raise SystemExit(supervise(commands, watch=watch))
@@ -239,6 +267,7 @@ def check_site():
     if not (settings.STATIC_ROOT / "staticfiles.json").exists():
         _call("collectstatic", interactive=False, verbosity=0)
     settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+    write_front_config()  # this release's settings may differ from the last one's
 
 
 def prepare_demo():
@@ -385,7 +414,12 @@ PASSTHROUGH = {
 
 
 # Steps `serve` and `demo` run in a child process (see serve); not in --help.
-HIDDEN_STEPS = {"_check-site": check_site, "_prepare-demo": prepare_demo, "_run-due-work": run_due_work}
+HIDDEN_STEPS = {
+    "_check-site": check_site,
+    "_prepare-demo": prepare_demo,
+    "_run-due-work": run_due_work,
+    "_keep-front-files": keep_front_files,
+}
 
 
 def main(argv=None):

@@ -97,12 +97,13 @@ class LocalClock:
 
 class RedisClock:
     # One atomic step: a new epoch, every tag's version, the epoch itself,
-    # then its announcement to every process that follows it.
+    # then its announcement to every process that follows it ("epoch tag
+    # tag…": tags have no spaces).
     PURGE = """
         local epoch = math.max(tonumber(redis.call('GET', KEYS[1]) or '0') + 1, tonumber(ARGV[1]))
         for i = 3, #ARGV do redis.call('HSET', KEYS[2], ARGV[i], epoch) end
         redis.call('SET', KEYS[1], epoch)
-        redis.call('PUBLISH', ARGV[2], epoch)
+        redis.call('PUBLISH', ARGV[2], string.format('%d', epoch) .. ' ' .. table.concat(ARGV, ' ', 3))
         return epoch
     """
     # The subscriber pings Redis after PING_AFTER seconds without a word
@@ -133,6 +134,7 @@ class RedisClock:
         )
         self._followers = {}  # pid: _Follower, this process's only
         self._follower = _Follower(pid=None)  # this process's, once it has read the epoch
+        self._purged = self._resumed = None  # follow_purges' callbacks
 
     def epoch(self):
         follower = self._follower
@@ -155,6 +157,16 @@ class RedisClock:
         if follower is not None:
             follower.advance(epoch)
         return epoch
+
+    def follow_purges(self, purged, resumed):
+        """Follow the published epochs in this process, and call
+        `purged(tags)` for each purge published from now on, and `resumed()`
+        each time following starts, the first time included: purges
+        published while not following were missed. Both are called from
+        the subscriber thread; an exception from either counts as a lost
+        subscription (logged; `resumed()` is called once following again)."""
+        self._purged, self._resumed = purged, resumed
+        self._follow()
 
     def remember(self, name, value):
         self._redis.hset(self._remembered_key, name, json.dumps(value))
@@ -249,6 +261,8 @@ class RedisClock:
         # is published to this subscription.
         follower.advance(int(self._subscriber.get(self._epoch_key) or 0))
         follower.trusted_until = time.monotonic() + self.TRUST
+        if self._resumed is not None:
+            self._resumed()
 
     def _listen(self, follower, pubsub):
         heard = pinged = time.monotonic()
@@ -259,7 +273,10 @@ class RedisClock:
             now = time.monotonic()
             if message is not None:
                 if message["type"] == "message":
-                    follower.advance(int(message["data"]))
+                    epoch, _, tags = message["data"].partition(b" ")
+                    follower.advance(int(epoch))
+                    if self._purged is not None:
+                        self._purged(tags.decode().split())
                 elif message["type"] != "pong":
                     # A subscription remade or dropped behind our back may
                     # have missed epochs: start again from a fresh read.

@@ -4,7 +4,9 @@
 dateline/config/wsgi.py). For a request that may be answered from the store,
 a hit costs a dictionary lookup and one read of the clock's epoch: no URL
 resolving, no middleware, no database connection, no template. Anything
-else, and every miss, goes to Django unchanged.
+else, and every miss, goes to Django unchanged. With nginx answering stored
+pages from files (files.py), a hit here means this machine has no file for
+the page (another node stored it): the hit writes it.
 """
 
 from django.conf import settings
@@ -22,6 +24,7 @@ class PageCacheFront:
         entry = page_store().lookup(key) if key is not None else None
         if entry is None:
             return self.application(environ, start_response)
+        page_store().offer_file(key, entry)  # nginx asked: its file is missing here
         status, headers, body = entry.respond(
             environ["REQUEST_METHOD"],
             environ.get("HTTP_ACCEPT_ENCODING", ""),

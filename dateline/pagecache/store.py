@@ -9,6 +9,7 @@ of their own.
 
 import hashlib
 import ipaddress
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -18,6 +19,10 @@ from django.core.cache import caches
 from django.http.request import split_domain_port, validate_host
 
 from dateline.pagecache.clock import LocalClock, RedisClock
+from dateline.pagecache.files import PageFiles
+from dateline.pagecache.frontconfig import FrontProfile
+
+logger = logging.getLogger("dateline.pagecache")
 
 ENTRY_PREFIX = "pagecache:entry:"
 # Names are few (one per site and kind of lookup); the bound only guards
@@ -109,6 +114,7 @@ class PageStore:
         self.clock = _clock()
         self.memory = _Memory(settings.DATELINE_PAGE_CACHE_MEMORY)
         self.kept_values = {}  # name: (value, epoch when loaded, epoch last checked)
+        self.files = _page_files(self.clock)
 
     def lookup(self, key):
         """The stored page for `key` if it is still fresh, else None."""
@@ -177,11 +183,34 @@ class PageStore:
         timeout = max(1, int(entry.expires_at - time.time()))
         self.cache.set(_entry_key(key), entry, timeout)
         self.memory.drop(key)
+        self.offer_file(key, entry)
         return True
 
+    def offer_file(self, key, entry):
+        """Write a stored page as the front's file, once per entry and process."""
+        if self.files is None:
+            return
+        try:
+            self.files.offer(key, entry)
+        except Exception:
+            # The reader still gets the page; the front asks the node.
+            logger.exception("Page cache: could not write %s for the front", key)
+
     def purge(self, tags):
-        if tags:
-            self.clock.purge(sorted(set(tags)))
+        if not tags:
+            return
+        tags = sorted(set(tags))
+        self.clock.purge(tags)
+        if self.files is not None:
+            try:
+                self.files.delete_tagged(tags)
+            except Exception:
+                logger.exception(
+                    "Page cache: could not delete the front's files for %s; the keeper deletes them"
+                    " within %s s (dateline serve)",
+                    ", ".join(tags),
+                    settings.DATELINE_FRONT_CHECK_INTERVAL,
+                )
 
     def kept(self, name, tags, load):
         """The value `load()` returns, kept in this process's memory until a
@@ -206,6 +235,8 @@ class PageStore:
         self.memory.clear()
         self.kept_values.clear()
         self.clock.clear()
+        if self.files is not None:
+            self.files.delete_all()
 
 
 def _entry_key(key):
@@ -217,6 +248,19 @@ def _clock():
     if "redis" in settings.CACHES["default"]["BACKEND"].lower():
         return RedisClock(location if isinstance(location, str) else location[0])
     return LocalClock(settings.DATELINE_HOME / "pagecache")
+
+
+def _page_files(clock):
+    """The front's page files, when DATELINE_FRONT_FILES is on and `dateline
+    setup` or `serve` has written the front's configuration."""
+    if not settings.DATELINE_FRONT_FILES:
+        return None
+    folder = settings.DATELINE_HOME / "front"
+    profile = FrontProfile.load(folder)
+    if profile is None:
+        logger.warning("Page cache: DATELINE_FRONT_FILES is on, but %s has no profile: run dateline setup", folder)
+        return None
+    return PageFiles(folder, profile, clock)
 
 
 _store = None

@@ -120,6 +120,11 @@ DATELINE_PAGE_CACHE = env.boolean("DATELINE_PAGE_CACHE", default=True)
 DATELINE_PAGE_CACHE_MAX_AGE = int(env.number("DATELINE_PAGE_CACHE_MAX_AGE", default=24 * 60 * 60))
 # Bytes of pages each worker process keeps in its own memory.
 DATELINE_PAGE_CACHE_MEMORY = int(env.number("DATELINE_PAGE_CACHE_MEMORY", default=32 * 2**20))
+# Write stored pages as files under DATELINE_HOME/front for nginx to answer
+# (deploy/nginx.conf.template, docs/deployment.md).
+DATELINE_FRONT_FILES = env.boolean("DATELINE_FRONT_FILES", default=False)
+# Seconds between the keeper's checks of those files against missed purges.
+DATELINE_FRONT_CHECK_INTERVAL = int(env.number("DATELINE_FRONT_CHECK_INTERVAL", default=10))
 
 ROOT_URLCONF = "dateline.config.urls"
 WSGI_APPLICATION = "dateline.config.wsgi.application"
