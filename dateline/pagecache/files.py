@@ -46,8 +46,6 @@ logger = logging.getLogger("dateline.pagecache")
 # A page that would expire sooner than this is left to the node: the keeper
 # deletes expired files once a second.
 SHORTEST_LIFE = 10.0
-# Entries a process remembers having written; forgetting one costs a rewrite.
-OFFERS_KEPT = 10_000
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -76,32 +74,34 @@ class PageFiles:
         self.pages = self.folder / "pages" / profile.name
         self.clock = clock
         self._local = threading.local()
-        self._offered = {}  # key: the entry last written or declined, this process's
 
     # Writing
 
     def offer(self, key, entry):
-        """`write`, unless this process has already written (or declined)
-        this very entry: a page's later hits on the node cost nothing."""
-        offered = (entry.epoch, entry.etag, entry.stored_at)
-        if self._offered.get(key) == offered:
+        """`write`, unless the page's file is there already: the node's hits
+        cost a look at the disk, and only a missing file a write."""
+        path = self._path_if_answerable(key, entry)
+        if path is None or (self.pages / path / PAGE).exists():
             return False
-        written = self.write(key, entry)
-        if len(self._offered) >= OFFERS_KEPT:
-            self._offered.clear()
-        self._offered[key] = offered
-        return written
+        return self._write(path, entry)
 
     def write(self, key, entry, now=None):
         """Write the stored page `entry` (for the page cache key `key`) as
         files, unless the front would answer it differently or a purge came
         since it began rendering. Returns whether it did."""
+        path = self._path_if_answerable(key, entry, now)
+        return path is not None and self._write(path, entry)
+
+    def _path_if_answerable(self, key, entry, now=None):
         now = time.time() if now is None else now
         path = self.path_for(key)
         if path is None or entry.expires_at - now < SHORTEST_LIFE:
-            return False
+            return None
         if not self.profile.answers_as_node(entry, "/" + key.partition("://")[2].partition("/")[2]):
-            return False
+            return None
+        return path
+
+    def _write(self, path, entry):
         folder = self.pages / path
         with self._changing() as index:
             if any(version > entry.epoch for version in self.clock.versions(entry.tags)):
@@ -114,10 +114,11 @@ class PageFiles:
             index.executemany("INSERT INTO file_tags (tag, path) VALUES (?, ?)", [(tag, path) for tag in entry.tags])
             folder.mkdir(parents=True, exist_ok=True)
             # The copy nginx checks second goes first: index.html is what
-            # makes the page answerable.
+            # makes the page answerable. Times in whole seconds, as the
+            # node's Last-Modified says.
             compressed = entry.bodies.get("gzip") or gzip.compress(entry.bodies["identity"], 6, mtime=0)
-            _replace(folder / COMPRESSED, compressed, entry.last_modified)
-            _replace(folder / PAGE, entry.bodies["identity"], entry.last_modified)
+            _replace(folder / COMPRESSED, compressed, int(entry.last_modified))
+            _replace(folder / PAGE, entry.bodies["identity"], int(entry.last_modified))
         return True
 
     def path_for(self, key):

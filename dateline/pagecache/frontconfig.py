@@ -227,8 +227,10 @@ add_header Content-Language $dateline_page_language;
 
 def _node_headers():
     """The headers the node answers a plain request with, all middleware
-    included: its answer to /healthz, asked in this process."""
-    from django.core.handlers.wsgi import WSGIHandler
+    included: its answer to /healthz, asked in this process (without the
+    request signals, which would close the caller's database connection)."""
+    from django.core.handlers.base import BaseHandler
+    from django.core.handlers.wsgi import WSGIRequest
 
     host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h.lstrip(".") and "*" not in h), "localhost")
     environ = {
@@ -244,10 +246,9 @@ def _node_headers():
         "wsgi.input": io.BytesIO(),
         "wsgi.errors": io.StringIO(),
     }
-    answered = []
-    response = WSGIHandler()(environ, lambda status, headers, exc_info=None: answered.append(headers))
-    response.close()
-    return answered[0]
+    handler = BaseHandler()
+    handler.load_middleware()
+    return list(handler.get_response(WSGIRequest(environ)).items())
 
 
 def _write(path, text):

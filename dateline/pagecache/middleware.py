@@ -60,7 +60,8 @@ class PageCacheMiddleware:
             tags={tags.SITE, *dependencies.tags},
             expires_at=expires_at,
         )
-        store.save(key, entry)
+        if store.save(key, entry):
+            store.offer_file(key, entry)
         status, headers, body = entry.respond(
             request.method,
             request.META.get("HTTP_ACCEPT_ENCODING", ""),

@@ -183,11 +183,11 @@ class PageStore:
         timeout = max(1, int(entry.expires_at - time.time()))
         self.cache.set(_entry_key(key), entry, timeout)
         self.memory.drop(key)
-        self.offer_file(key, entry)
         return True
 
     def offer_file(self, key, entry):
-        """Write a stored page as the front's file, once per entry and process."""
+        """Write a stored page (not a fragment) as the front's file, once
+        per entry and process."""
         if self.files is None:
             return
         try:

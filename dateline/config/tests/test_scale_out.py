@@ -5,21 +5,17 @@ no request nginx can retry."""
 
 import os
 import secrets
-import shutil
 import signal
-import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 import redis
 
-from dateline.testing import REPO_ROOT
 from dateline.testing.databases import create_database, drop_database
 from dateline.testing.fixtures.servers import with_collected_static
+from dateline.testing.nginx import Nginx, fetch
 from dateline.testing.ports import free_port
 from dateline.testing.servers import ProductionServer
 
@@ -27,23 +23,6 @@ pytestmark = pytest.mark.topology
 
 POSTGRES = os.environ.get("DATELINE_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("DATELINE_TEST_TOPOLOGY_REDIS", "redis://127.0.0.1:6379/3")
-NGINX_MAIN = """
-user root;
-worker_processes 1;
-daemon off;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log;
-events {{ worker_connections 512; }}
-http {{
-    access_log off;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    include {prefix}/dateline.conf;
-}}
-"""
 PUBLISH = """
 import os, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.config.settings.base")
@@ -68,19 +47,6 @@ Image.new("RGB", (640, 360), "#345").save(buffer, "JPEG")
 image = NewsImage.objects.create(title="Shared", file=ImageFile(buffer, name="shared.jpg"))
 print(image.get_rendition("width-320").url)
 """
-
-
-def fetch(url, **headers):
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, _lower(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, _lower(error.headers), error.read()
-
-
-def _lower(headers):
-    return {name.lower(): value for name, value in headers.items()}
 
 
 @pytest.fixture(scope="module")
@@ -111,32 +77,13 @@ def topology(tmp_path_factory, collected_static):
     nodes[0].dateline("setup")
     nodes[0].dateline("load-demo")
     nodes[1].dateline("setup")  # its own static files; the database is already migrated
-    nginx_port = free_port()
-    prefix = work / "nginx"
-    prefix.mkdir()
-    servers = "\n".join(f"    server 127.0.0.1:{node.port} max_fails=1 fail_timeout=10s;" for node in nodes)
-    template = (REPO_ROOT / "deploy" / "nginx.conf.template").read_text()
-    (prefix / "dateline.conf").write_text(template.format(servers=servers, listen=f"127.0.0.1:{nginx_port}"))
-    (prefix / "nginx.conf").write_text(NGINX_MAIN.format(prefix=prefix))
+    nginx = Nginx(work / "nginx", nodes=nodes, home=nodes[0].home)
     for node in nodes:
         node.start()
-    nginx = subprocess.Popen(
-        [shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    proxy = f"http://127.0.0.1:{nginx_port}"
-    for _ in range(100):
-        try:
-            if fetch(f"{proxy}/healthz")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        pytest.fail(f"nginx did not start: {(prefix / 'error.log').read_text()}")
+    nginx.start()
+    proxy = nginx.base
     yield {"nodes": nodes, "proxy": proxy}
-    nginx.terminate()
-    nginx.wait(timeout=30)
+    nginx.stop()
     for node in nodes:
         node.stop()
     redis.Redis.from_url(REDIS).flushdb()

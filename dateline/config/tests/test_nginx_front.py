@@ -1,0 +1,239 @@
+"""nginx answering stored pages itself, from the files a node writes
+(DATELINE_FRONT_FILES, deploy/nginx.conf.template), on PostgreSQL and Redis
+as in production: hits never reach the node, each kind of change reaches
+readers through nginx within a second and leaves unrelated pages with
+nginx, and anything personal always goes to the node.
+
+Changes are made by another machine's process (`elsewhere`: the same
+database and Redis, a home of its own), so this machine's files are
+deleted by its keeper following the purges Redis publishes; the scheduled
+publish is done by this node's own due-work run."""
+
+import json
+import os
+import secrets
+import subprocess
+import time
+
+import pytest
+import redis
+
+from dateline.testing.databases import create_database, drop_database
+from dateline.testing.fixtures.servers import with_collected_static
+from dateline.testing.nginx import Nginx, fetch
+from dateline.testing.ports import free_port
+from dateline.testing.servers import ProductionServer
+
+pytestmark = pytest.mark.topology
+
+POSTGRES = os.environ.get("DATELINE_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("DATELINE_TEST_FRONT_REDIS", "redis://127.0.0.1:6379/4")
+# How soon a change must reach readers through nginx (issue 23).
+VISIBLE_WITHIN = 1.0
+
+DJANGO = """
+import json, os, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.config.settings.base")
+django.setup()
+from datetime import timedelta
+from django.utils import timezone
+from dateline.articles.models import ArticleNote, ArticlePage, SectionPage
+from dateline.comments.models import Comment
+"""
+NEW_STORY = (
+    DJANGO
+    + """
+section = SectionPage.objects.get(slug={section!r}, locale__language_code="en")
+story = ArticlePage(
+    title={title!r}, slug={slug!r}, standfirst="A story for the front test.", body=[("paragraph", "<p>Words.</p>")]
+)
+section.add_child(instance=story)
+revision = story.save_revision()
+if {publish_in} is None:
+    revision.publish()
+else:
+    story.go_live_at = timezone.now() + timedelta(seconds={publish_in})
+    story.save_revision(approved_go_live_at=story.go_live_at).publish()
+print(json.dumps({{"id": story.pk, "url": story.url}}))
+"""
+)
+CHANGES = {
+    "publish": """
+story.title = "{words}"
+story.save_revision().publish()
+""",
+    "correction": """
+story.notes.add(ArticleNote(kind="correction", text="<p>{words}</p>"))
+story.save_revision().publish()
+""",
+    "approved comment": """
+comment = Comment.objects.create(article=story, name="Reader", email="reader@example.com", body="{words}")
+comment.status = Comment.Status.APPROVED
+comment.save()
+""",
+    "take-down": """
+story.unpublish()
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, collected_static):
+    """A node writing files for nginx on this machine (`here`), nginx in front
+    of it, and another machine's environment (`elsewhere`)."""
+    work = tmp_path_factory.mktemp("front")
+    database = create_database(POSTGRES, "dateline_front")
+    redis.Redis.from_url(REDIS).flushdb()
+    shared = {key: value for key, value in os.environ.items() if not key.startswith("DATELINE_")}
+    for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE"):
+        shared.pop(name, None)
+    shared.update(
+        {
+            "DATABASE_URL": database,
+            "CACHE_URL": REDIS,
+            "DATELINE_SECRET_KEY": secrets.token_urlsafe(60),
+            "DATELINE_TRUSTED_PROXIES": "127.0.0.1",
+            "DATELINE_DUE_WORK_INTERVAL": "1",
+        }
+    )
+    home = with_collected_static(work / "here", collected_static)
+    here = ProductionServer(home, {**shared, "DATELINE_HOME": str(home), "DATELINE_FRONT_FILES": "1"}, free_port())
+    elsewhere_home = work / "elsewhere"
+    elsewhere_home.mkdir()
+    elsewhere = ProductionServer(elsewhere_home, {**shared, "DATELINE_HOME": str(elsewhere_home)}, free_port())
+    here.dateline("setup")
+    here.dateline("load-demo")
+    here.start()
+    nginx = Nginx(work / "nginx", nodes=[here], home=home).start()
+    yield {"here": here, "elsewhere": elsewhere, "nginx": nginx}
+    nginx.stop()
+    here.stop()
+    redis.Redis.from_url(REDIS).flushdb()
+    drop_database(database)
+
+
+def through_nginx(site, address, **headers):
+    return fetch(site["nginx"].base + address, **headers)
+
+
+def answered_by_nginx(site, address, **headers):
+    status, answer, _ = through_nginx(site, address, **headers)
+    return status == 200 and answer.get("x-cache") == "front"
+
+
+def stored(site, *addresses):
+    """Ask until nginx answers each address from its file."""
+    for address in addresses:
+        for _ in range(3):
+            if answered_by_nginx(site, address):
+                break
+        else:
+            pytest.fail(f"nginx never answered {address} itself: {through_nginx(site, address)[1]}")
+
+
+def elsewhere(site, script):
+    """Run `script` in a process of another machine; its printed output."""
+    try:
+        return site["elsewhere"].run_python("-c", script).stdout
+    except subprocess.CalledProcessError as error:
+        pytest.fail(f"the script failed:\n{error.stderr}")
+
+
+def new_story(site, title, *, section="world-news", publish_in=None):
+    slug = f"front-{secrets.token_hex(4)}"
+    return json.loads(elsewhere(site, NEW_STORY.format(section=section, title=title, slug=slug, publish_in=publish_in)))
+
+
+def seconds_until(check, *, limit=30.0):
+    """How long until `check()` is true, asking every 10 ms."""
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > limit:
+            pytest.fail(f"not seen in {limit} s")
+        time.sleep(0.01)
+    return time.monotonic() - started
+
+
+def test_a_stored_page_is_answered_by_nginx_with_what_the_node_sends(site):
+    story = new_story(site, "Talks resume in Geneva")
+    address = story["url"]
+    status, node_headers, node_body = fetch(site["here"].base + address)
+    assert status == 200
+    stored(site, address)
+    status, headers, body = through_nginx(site, address)
+    assert body == node_body
+    for name in (
+        "content-type",
+        "content-security-policy",
+        "content-language",
+        "cache-control",
+        "permissions-policy",
+        "referrer-policy",
+        "x-frame-options",
+        "x-content-type-options",
+        "cross-origin-opener-policy",
+    ):
+        assert sorted(headers[name].split("; ")) == sorted(node_headers[name].split("; ")), name
+    # gzip, HEAD and conditional requests, by nginx alone.
+    status, headers, compressed = through_nginx(site, address, **{"Accept-Encoding": "gzip"})
+    assert (headers["x-cache"], headers["content-encoding"], headers["vary"]) == ("front", "gzip", "Accept-Encoding")
+    assert len(compressed) < len(body) / 2
+    status, headers, empty = fetch(site["nginx"].base + address, method="HEAD")
+    assert (status, headers["x-cache"], empty) == (200, "front", b"")
+    status, headers, _ = through_nginx(site, address, **{"If-None-Match": headers["etag"]})
+    assert (status, headers["x-cache"]) == (304, "front")
+    # Where the reader came from, or a cookie of someone else's, changes nothing.
+    assert answered_by_nginx(site, address + "?utm_source=newsletter&utm_medium=email&fbclid=abc")
+    assert answered_by_nginx(site, address, Cookie="_pk_id=1; theme=dark")
+
+
+def test_readers_with_a_session_editors_and_the_admin_always_reach_the_node(site):
+    address = new_story(site, "Ceasefire holds in the north")["url"]
+    stored(site, address)
+    for headers in ({"Cookie": "sessionid=abc"}, {"Cookie": "theme=dark; csrftoken=abc"}, {"Authorization": "Basic x"}):
+        status, answer, _ = through_nginx(site, address, **headers)
+        assert answer.get("x-cache") != "front", headers
+    for query in ("?page=2", "?q=x&utm_source=y"):
+        assert through_nginx(site, address + query)[1].get("x-cache") != "front", query
+    status, answer, _ = fetch(site["nginx"].base + address, method="POST", data=b"body=x")
+    assert status == 403 and answer.get("x-cache") != "front"  # the node's CSRF check
+    status, answer, body = through_nginx(site, "/admin/")
+    assert status == 200 and b"Sign in" in body and answer.get("x-cache") != "front"
+
+
+def test_a_query_of_tracking_parameters_only_is_stored_for_the_plain_address(site):
+    address = new_story(site, "Aid reaches the coast")["url"]
+    status, answer, _ = through_nginx(site, address + "?utm_source=social")
+    assert (status, answer.get("x-cache")) == (200, "miss")  # the node rendered and stored the plain address
+    assert answered_by_nginx(site, address)
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_each_change_reaches_readers_through_nginx_within_a_second(site, change):
+    story = new_story(site, "Story before the change")
+    unrelated = new_story(site, "A story nothing here changes", section="middle-east")["url"]
+    stored(site, story["url"], unrelated, "/ethics-policy/")
+    words = f"Changed {secrets.token_hex(3)}"
+    script = DJANGO + f"story = ArticlePage.objects.get(pk={story['id']})\n" + CHANGES[change].format(words=words)
+    elsewhere(site, script)
+
+    def visible():
+        status, _, body = through_nginx(site, story["url"])
+        return status == 410 if change == "take-down" else words.encode() in body
+
+    assert seconds_until(visible) <= VISIBLE_WITHIN
+    assert answered_by_nginx(site, unrelated) and answered_by_nginx(site, "/ethics-policy/")
+
+
+def test_a_scheduled_publish_by_the_worker_reaches_readers_through_nginx(site):
+    stored(site, "/world-news/", "/ethics-policy/")
+    title = f"Scheduled {secrets.token_hex(3)}"
+    story = new_story(site, title, publish_in=2)
+    here = site["here"]
+
+    def published():
+        return bool(here.sql("SELECT live FROM wagtailcore_page WHERE id = ?", (story["id"],))[0][0])
+
+    seconds_until(published)
+    assert seconds_until(lambda: title.encode() in through_nginx(site, "/world-news/")[2]) <= VISIBLE_WITHIN
+    assert answered_by_nginx(site, "/ethics-policy/")
