@@ -290,10 +290,13 @@ def worker(args):
 
 
 def run_due_work():
-    """Publish and take down scheduled pages and expired breaking-news
-    banners, forget commenters' IP addresses past their retention, then run
-    the queued tasks that are ready."""
+    """Retry failed page-cache purges, publish and take down scheduled pages
+    and expired breaking-news banners, forget commenters' IP addresses past
+    their retention, then run the queued tasks that are ready."""
     _django()
+    from dateline.pagecache.store import page_store
+
+    page_store().retry_failed_purges()
     _call("publish_scheduled", verbosity=0)
     from dateline.newsroom.models import BreakingNewsSettings
 

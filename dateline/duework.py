@@ -1,10 +1,11 @@
 """Finding work that has come due, without loading Django.
 
-Four kinds of work wait for a time rather than for a reader: queued tasks
+Five kinds of work wait for a time rather than for a reader: queued tasks
 (moderators' digests, on django-tasks' database backend), scheduled
 publishing (Wagtail's go-live and expiry times), taking down a breaking-news
-banner at its expiry, and forgetting commenters' IP addresses once the
-comment policy's retention period has passed. All are rare. A resident
+banner at its expiry, forgetting commenters' IP addresses once the comment
+policy's retention period has passed, and retrying a page-cache purge that
+failed (Redis unreachable). All are rare. A resident
 `db_worker` would hold a whole Django and Wagtail in memory (about 100 MB
 of the server's 300) only to wait for them, so `dateline serve` asks the
 database two cheap questions every few seconds from its supervisor process
@@ -39,6 +40,7 @@ SELECT
     OR EXISTS (SELECT 1 FROM wagtailcore_page WHERE live AND expire_at < {p})
     OR EXISTS (SELECT 1 FROM newsroom_breakingnewssettings WHERE showing AND expires_at <= {p})
     OR EXISTS (SELECT 1 FROM comments_comment WHERE ip_address IS NOT NULL AND submitted_at < {p})
+    OR EXISTS (SELECT 1 FROM pagecache_failedpurge)
 """
 
 # The shortest IP retention of any site's comment policy applies to every
@@ -53,8 +55,8 @@ DJANGO_ONLY_OPTIONS = {"pool", "server_side_binding", "isolation_level", "assume
 
 def work_is_due(connection, vendor, now):
     """True when a queued task may run, a page is due to go live or expire,
-    a breaking-news banner is due to come down, or a commenter's IP address
-    is past its retention period.
+    a breaking-news banner is due to come down, a commenter's IP address
+    is past its retention period, or a page-cache purge failed.
 
     `connection` is a DB-API connection to the site's database: "sqlite" or
     "postgresql" as `vendor`.

@@ -186,8 +186,8 @@ class PageStore:
         return True
 
     def offer_file(self, key, entry):
-        """Write a stored page (not a fragment) as the front's file, once
-        per entry and process."""
+        """Write a stored page (not a fragment) as the front's file, if this
+        machine lacks it."""
         if self.files is None:
             return
         try:
@@ -200,7 +200,19 @@ class PageStore:
         if not tags:
             return
         tags = sorted(set(tags))
-        self.clock.purge(tags)
+        try:
+            self.clock.purge(tags)
+        except Exception as error:
+            from dateline.pagecache.models import FailedPurge  # models load after this module
+
+            # The change is committed: keep its purge for the due work to
+            # retry, rather than lose it or fail the editor's request.
+            FailedPurge.objects.create(tags=tags, error=f"{type(error).__name__}: {error}")
+            logger.exception("Page cache: could not purge %s; kept for the due work to retry", ", ".join(tags))
+            return
+        self._delete_files(tags)
+
+    def _delete_files(self, tags):
         if self.files is not None:
             try:
                 self.files.delete_tagged(tags)
@@ -211,6 +223,25 @@ class PageStore:
                     ", ".join(tags),
                     settings.DATELINE_FRONT_CHECK_INTERVAL,
                 )
+
+    def retry_failed_purges(self):
+        """Take the purges that failed, oldest first, until one fails again.
+        Returns how many are left."""
+        from dateline.pagecache.models import FailedPurge  # models load after this module
+
+        for failed in FailedPurge.objects.all():
+            try:
+                self.clock.purge(failed.tags)
+            except Exception as error:
+                failed.attempts += 1
+                failed.error = f"{type(error).__name__}: {error}"
+                failed.save(update_fields=["attempts", "error"])
+                logger.warning("Page cache: a purge failed again (%s); retrying with the next due work", failed)
+                break
+            self._delete_files(failed.tags)
+            failed.delete()
+            logger.info("Page cache: a failed purge was taken (%s)", failed)
+        return FailedPurge.objects.count()
 
     def kept(self, name, tags, load):
         """The value `load()` returns, kept in this process's memory until a

@@ -98,8 +98,9 @@ def test_with_no_policy_saved_the_question_uses_the_policys_default_retention(db
     assert CommentPolicy._meta.get_field("ip_retention_days").default == DEFAULT_IP_RETENTION_DAYS
 
 
-# A site setting's table holds a row per site: read whole, it is still one page.
-ONE_ROW_PER_SITE = "newsroom_breakingnewssettings"
+# A site setting's table holds a row per site: read whole, it is still one
+# page; failed purges are none but during a Redis outage, and any row answers.
+SMALL_TABLES = ("newsroom_breakingnewssettings", "pagecache_failedpurge")
 
 
 def test_the_question_reads_indexes_not_whole_tables(db):
@@ -114,13 +115,13 @@ def test_the_question_reads_indexes_not_whole_tables(db):
             scans = [
                 step
                 for step in plan
-                if step.startswith("SCAN ") and step != "SCAN CONSTANT ROW" and not step.endswith(ONE_ROW_PER_SITE)
+                if step.startswith("SCAN ") and step != "SCAN CONSTANT ROW" and not step.endswith(SMALL_TABLES)
             ]
         else:
             cursor.execute("SET LOCAL enable_seqscan = off")  # a small table would be scanned anyway
             cursor.execute("EXPLAIN " + sql, params)
             plan = [row[0] for row in cursor.fetchall()]
-            scans = [step for step in plan if "Seq Scan" in step and ONE_ROW_PER_SITE not in step]
+            scans = [step for step in plan if "Seq Scan" in step and not any(table in step for table in SMALL_TABLES)]
     assert plan
     assert scans == [], plan
 

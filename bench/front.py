@@ -1,0 +1,254 @@
+"""The production front: nginx answering the cached story from the file a node wrote.
+
+    .venv/bin/python bench/front.py [--duration 8] [--repeats 3] [--database postgres|sqlite]
+
+Prepares a site as bench/speed.py does (PostgreSQL and Redis by default:
+the production setup; the demo content and 100 approved comments under the
+seed story) and runs `dateline serve` on it with DATELINE_FRONT_FILES on,
+then one nginx (Debian's) configured as docs/deployment.md says: MAIN
+below, the main-level settings, around deploy/nginx.conf.template filled
+in for the node. In one run, at 64 connections (wrk, two threads, on the
+same two CPUs), without and with gzip, it measures:
+
+- the same nginx serving the node's bytes as a static file (`index.html`
+  and its `.gz`, in a server block of its own with the template's output
+  settings): the reference;
+- the front: the template's `try_files` answering from the node's file;
+- `dateline serve` itself, answering from its page cache.
+
+Before timing, each must answer 200 with the node's bytes, the front with
+`X-Cache: front`. Then it times how soon readers polling through nginx
+see an edit published by another machine's process (another home, the
+same database and Redis: the keeper's path), over --publishes edits.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from comments import free_port, start  # noqa: E402
+from live import cpu_seconds  # noqa: E402
+from speed import COMMENTS, ROOT, SITE_PROBE, build_site, drop_database, probe, publish_delay, wait_until_serving, wrk  # noqa: E402
+
+from dateline.testing.processes import stop_group  # noqa: E402
+
+CONNECTIONS = 64
+
+# nginx's main-level settings for a front on a small machine (docs/deployment.md).
+MAIN = """
+user root;
+worker_processes 2;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log;
+# The workers take turns accepting: wrk's 64 connections gather in one
+# worker rather than split unevenly over two that compete with wrk for the
+# two CPUs (a lower p99 at the same requests/s).
+events {{ worker_connections 1024; accept_mutex on; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {prefix}/dateline.conf;
+    # The reference: the same bytes as a static file, as the front sends them.
+    server {{
+        listen 127.0.0.1:{static_port};
+        keepalive_requests 100000;
+        sendfile off;
+        output_buffers 1 128k;
+        root {prefix}/www;
+        types {{ text/html html; }}
+        charset utf-8;
+        gzip_static on;
+        gzip_vary on;
+    }}
+}}
+"""
+
+
+def fetch(url, headers=None):
+    # Our own servers on loopback.
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return response.status, response.headers, response.read()
+
+
+def start_nginx(work, node_port, home, article, html, gzipped):
+    prefix = work / "nginx"
+    static = prefix / "www" / article.strip("/")
+    static.mkdir(parents=True)
+    (static / "index.html").write_bytes(html)
+    (static / "index.html.gz").write_bytes(gzipped)
+    port, static_port = free_port(), free_port()
+    template = (ROOT / "deploy" / "nginx.conf.template").read_text()
+    servers = f"    server 127.0.0.1:{node_port};"
+    (prefix / "dateline.conf").write_text(template.format(servers=servers, listen=f"127.0.0.1:{port}", home=home))
+    (prefix / "nginx.conf").write_text(MAIN.format(prefix=prefix, static_port=static_port))
+    process = subprocess.Popen(
+        ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    static_url = f"http://127.0.0.1:{static_port}"
+    try:
+        wait_until_serving(static_url + article, html, "nginx")
+    except SystemExit:
+        process.kill()
+        raise SystemExit(f"nginx did not start: {process.communicate()[1].decode()}") from None
+    return process, f"http://127.0.0.1:{port}", static_url
+
+
+class Target:
+    def __init__(self, name, process, url, body, headers, *, reference=False, front=False):
+        self.name, self.process, self.url, self.body = name, process, url, body
+        self.headers, self.reference, self.front = headers, reference, front
+        self.runs = []
+
+    def check(self):
+        fetch(self.url, self.headers)  # the first answer may be the node's miss, writing the file
+        status, headers, body = fetch(self.url, self.headers)
+        if status != 200 or body != self.body:
+            raise SystemExit(f"{self.name}: {status}, {len(body)} bytes, not the node's {len(self.body)}")
+        if self.front and headers.get("X-Cache") != "front":
+            raise SystemExit(f"{self.name}: not answered by nginx from the file ({headers.get('X-Cache')})")
+
+    def measure(self, duration):
+        cpu = cpu_seconds(self.process.pid)
+        result = wrk(self.url, CONNECTIONS, duration, self.headers)
+        result["cpu_us"] = (cpu_seconds(self.process.pid) - cpu) * 1e6 / max(1, result["requests"])
+        self.runs.append(result)
+        return result
+
+    def row(self):
+        return {
+            "name": self.name,
+            "encoding": self.headers.get("Accept-Encoding", "none"),
+            "reference": self.reference,
+            "bytes": len(self.body),
+            **{key: statistics.median(run[key] for run in self.runs) for key in ("rps", "p50", "p99", "cpu_us")},
+            "errors": sum(run["errors"] for run in self.runs),
+        }
+
+
+def measure(args, work):
+    home, env, database = build_site(1, work, None, args.database)
+    env["DATELINE_FRONT_FILES"] = "1"
+    site = json.loads(probe(env, SITE_PROBE.format(comments=COMMENTS)))
+    node_port = free_port()
+    processes = []
+    try:
+        node = start(env, node_port, home)
+        processes.append(node)
+        node_url = f"http://127.0.0.1:{node_port}{site['article']}"
+        gzip = {"Accept-Encoding": "gzip"}
+        fetch(node_url)  # stores the page, and writes its file
+        _, _, html = fetch(node_url)
+        _, _, gzipped = fetch(node_url, gzip)
+        nginx, front, static = start_nginx(work, node_port, home, site["article"], html, gzipped)
+        processes.append(nginx)
+        targets = []
+        for headers, body in (({}, html), (gzip, gzipped)):
+            targets += [
+                Target(
+                    "nginx: the story as a static file (reference)",
+                    nginx,
+                    static + site["article"],
+                    body,
+                    headers,
+                    reference=True,
+                ),
+                Target(
+                    "the front: nginx from deploy/nginx.conf.template, the node's file",
+                    nginx,
+                    front + site["article"],
+                    body,
+                    headers,
+                    front=True,
+                ),
+                Target("dateline serve: its own page cache", node, node_url, body, headers),
+            ]
+        for target in targets:
+            target.check()
+        for repeat in range(args.repeats):
+            for target in targets if repeat % 2 == 0 else reversed(targets):
+                result = target.measure(args.duration)
+                print(f"  {repeat + 1}/{args.repeats} {target.name} ({target.headers or 'identity'}): {result}")
+                sys.stdout.flush()
+        # Another machine: the same database and Redis, a home of its own, no files.
+        elsewhere = work / "elsewhere"
+        elsewhere.mkdir()
+        elsewhere_env = {**env, "DATELINE_HOME": str(elsewhere), "DATELINE_FRONT_FILES": "0"}
+        delays = [publish_delay(elsewhere_env, front, site["article"]) for _ in range(args.publishes)]
+    finally:
+        for process in reversed(processes):
+            stop_group(process)
+        if database:
+            drop_database(database)
+    return [target.row() for target in targets], delays
+
+
+def table(rows, delays, args, load):
+    references = {row["encoding"]: row["rps"] for row in rows if row["reference"]}
+    lines = [
+        f"### The cached story at {CONNECTIONS} connections ({args.database}), medians of "
+        f"{args.repeats} × {args.duration} s",
+        "",
+        f"Load average before and after: {load[0]:.1f}, {load[1]:.1f} ({os.cpu_count()} CPUs). "
+        "Each row is compared to nginx serving the same bytes as a static file. "
+        "CPU: the answering processes' own (nginx's, or the node's), per request.",
+        "",
+        "| answered by | Accept-Encoding | bytes | requests/s | × nginx static | p50 ms | p99 ms | errors "
+        "| CPU µs/request |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['name']} | {row['encoding']} | {row['bytes']:,} | {row['rps']:,.0f} "
+            f"| {row['rps'] / references[row['encoding']]:.2f} | {row['p50']:.2f} | {row['p99']:.2f} "
+            f"| {row['errors']} | {row['cpu_us']:.1f} |"
+        )
+    seen = sorted(delay for delay, _ in delays)
+    lines += [
+        "",
+        f"An edit published by another machine's process, seen through nginx: {len(seen)} edits, "
+        f"median {statistics.median(seen):.0f} ms, slowest {seen[-1]:.0f} ms after the publish returned; "
+        f"stale answers begun after it returned: {sum(stale for _, stale in delays)}.",
+    ]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each target, taking turns")
+    parser.add_argument("--publishes", type=int, default=5, help="edits timed through the front")
+    parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres")
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} is missing: apt-get install wrk nginx-light")
+    work = Path(tempfile.mkdtemp(prefix="dateline-front-"))
+    load = [os.getloadavg()[0]]
+    try:
+        rows, delays = measure(args, work)
+        load.append(os.getloadavg()[0])
+        print(table(rows, delays, args, load), flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
