@@ -21,10 +21,13 @@ class PageCacheFront:
 
     def __call__(self, environ, start_response):
         key = cache_key(environ) if self.enabled else None
-        entry = page_store().lookup(key) if key is not None else None
+        if key is None:
+            return self.application(environ, start_response)
+        store = page_store()
+        entry = store.lookup(key)
         if entry is None:
             return self.application(environ, start_response)
-        page_store().offer_file(key, entry)  # nginx asked: its file is missing here
+        store.offer_file(key, entry)  # with nginx in front, it asks only for a file it lacks
         status, headers, body = entry.respond(
             environ["REQUEST_METHOD"],
             environ.get("HTTP_ACCEPT_ENCODING", ""),
