@@ -5,9 +5,10 @@
 Prepares a site as bench/speed.py does (PostgreSQL and Redis by default:
 the production setup; the demo content and 100 approved comments under the
 seed story) and runs `dateline serve` on it with DATELINE_FRONT_FILES on,
-then one nginx (Debian's) configured as docs/deployment.md says: MAIN
-below, the main-level settings, around deploy/nginx.conf.template filled
-in for the node. In one run, at 64 connections (wrk, two threads, on the
+then one nginx (Debian's) configured as the tests run it and as
+docs/deployment.md says (dateline/testing/nginx.py: deploy/nginx.conf.template
+filled in for the node, inside the main-level settings), with two workers.
+In one run, at 64 connections (wrk, two threads, on the
 same two CPUs), without and with gzip, it measures:
 
 - the same nginx serving the node's bytes as a static file (`index.html`
@@ -27,7 +28,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import urllib.request
@@ -37,44 +37,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from comments import free_port, start  # noqa: E402
 from live import cpu_seconds  # noqa: E402
-from speed import COMMENTS, ROOT, SITE_PROBE, build_site, drop_database, probe, publish_delay, wait_until_serving, wrk  # noqa: E402
+from speed import COMMENTS, SITE_PROBE, build_site, drop_database, probe, publish_delay, wait_until_serving, wrk  # noqa: E402
 
+from dateline.testing.nginx import Nginx  # noqa: E402
 from dateline.testing.processes import stop_group  # noqa: E402
 
 CONNECTIONS = 64
 
-# nginx's main-level settings for a front on a small machine (docs/deployment.md).
-MAIN = """
-user root;
-worker_processes 2;
-daemon off;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log;
-# The workers take turns accepting: wrk's 64 connections gather in one
-# worker rather than split unevenly over two that compete with wrk for the
-# two CPUs (a lower p99 at the same requests/s).
-events {{ worker_connections 1024; accept_mutex on; }}
-http {{
-    access_log off;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    include {prefix}/dateline.conf;
-    # The reference: the same bytes as a static file, as the front sends them.
+# The reference: the same bytes as a static file, in a server of its own
+# beside the front, with the template's output settings.
+STATIC_SERVER = """
     server {{
-        listen 127.0.0.1:{static_port};
+        listen 127.0.0.1:{port};
         keepalive_requests 100000;
         sendfile off;
         output_buffers 1 128k;
-        root {prefix}/www;
+        root {root};
         types {{ text/html html; }}
         charset utf-8;
         gzip_static on;
         gzip_vary on;
     }}
-}}
 """
 
 
@@ -86,29 +69,19 @@ def fetch(url, headers=None):
 
 
 def start_nginx(work, node_port, home, article, html, gzipped):
-    prefix = work / "nginx"
-    static = prefix / "www" / article.strip("/")
+    """nginx as the tests run it (dateline/testing/nginx.py: the template and
+    the main-level settings docs/deployment.md recommends), two workers,
+    with the static reference beside the front."""
+    static = work / "www" / article.strip("/")
     static.mkdir(parents=True)
     (static / "index.html").write_bytes(html)
     (static / "index.html.gz").write_bytes(gzipped)
-    port, static_port = free_port(), free_port()
-    template = (ROOT / "deploy" / "nginx.conf.template").read_text()
-    servers = f"    server 127.0.0.1:{node_port};"
-    (prefix / "dateline.conf").write_text(template.format(servers=servers, listen=f"127.0.0.1:{port}", home=home))
-    (prefix / "nginx.conf").write_text(MAIN.format(prefix=prefix, static_port=static_port))
-    process = subprocess.Popen(
-        ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    static_port = free_port()
+    more = STATIC_SERVER.format(port=static_port, root=work / "www")
+    nginx = Nginx(work / "nginx", ports=[node_port], home=home, workers=2, more=more).start()
     static_url = f"http://127.0.0.1:{static_port}"
-    try:
-        wait_until_serving(static_url + article, html, "nginx")
-    except SystemExit:
-        process.kill()
-        raise SystemExit(f"nginx did not start: {process.communicate()[1].decode()}") from None
-    return process, f"http://127.0.0.1:{port}", static_url
+    wait_until_serving(static_url + article, html, "nginx")
+    return nginx.process, nginx.base, static_url
 
 
 class Target:

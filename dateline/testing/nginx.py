@@ -12,11 +12,12 @@ from dateline.testing.ports import free_port
 
 MAIN = """
 user root;
-worker_processes 1;
+worker_processes {workers};
 daemon off;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log;
-events {{ worker_connections 512; }}
+# The workers take turns accepting (docs/deployment.md: nginx's own settings).
+events {{ worker_connections 1024; accept_mutex on; }}
 http {{
     access_log off;
     client_body_temp_path {prefix}/body;
@@ -25,27 +26,29 @@ http {{
     uwsgi_temp_path {prefix}/uwsgi;
     scgi_temp_path {prefix}/scgi;
     include {prefix}/dateline.conf;
+{more}
 }}
 """
 
 
 class Nginx:
-    """nginx in front of `nodes` (ProductionServers), answering stored pages
-    from the files of the node whose home is `home`. Its workers run as
-    root, as the tests do: in production they run as the user whose
-    DATELINE_HOME they read (docs/deployment.md)."""
+    """nginx in front of the nodes on loopback `ports`, answering stored
+    pages from the files of the node whose home is `home`; `more` is added
+    to its http block. Its workers run as root, as the tests do: in
+    production they run as the user whose DATELINE_HOME they read
+    (docs/deployment.md)."""
 
-    def __init__(self, prefix, *, nodes, home):
+    def __init__(self, prefix, *, ports, home, workers=1, more=""):
         self.prefix = prefix
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         prefix.mkdir(parents=True, exist_ok=True)
-        servers = "\n".join(f"    server 127.0.0.1:{node.port} max_fails=1 fail_timeout=10s;" for node in nodes)
+        servers = "\n".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in ports)
         template = (REPO_ROOT / "deploy" / "nginx.conf.template").read_text()
         (prefix / "dateline.conf").write_text(
             template.format(servers=servers, listen=f"127.0.0.1:{self.port}", home=home)
         )
-        (prefix / "nginx.conf").write_text(MAIN.format(prefix=prefix))
+        (prefix / "nginx.conf").write_text(MAIN.format(prefix=prefix, workers=workers, more=more))
         self.process = None
 
     def start(self, *, timeout=10):

@@ -106,7 +106,7 @@ def site(tmp_path_factory, collected_static):
     here.dateline("setup")
     here.dateline("load-demo")
     here.start()
-    nginx = Nginx(work / "nginx", nodes=[here], home=home).start()
+    nginx = Nginx(work / "nginx", ports=[here.port], home=home).start()
     yield {"here": here, "elsewhere": elsewhere, "nginx": nginx}
     nginx.stop()
     here.stop()

@@ -77,7 +77,7 @@ def topology(tmp_path_factory, collected_static):
     nodes[0].dateline("setup")
     nodes[0].dateline("load-demo")
     nodes[1].dateline("setup")  # its own static files; the database is already migrated
-    nginx = Nginx(work / "nginx", nodes=nodes, home=nodes[0].home)
+    nginx = Nginx(work / "nginx", ports=[node.port for node in nodes], home=nodes[0].home)
     for node in nodes:
         node.start()
     nginx.start()
