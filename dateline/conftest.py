@@ -23,7 +23,9 @@ def pytest_runtest_makereport(item, call):
 
     if call.excinfo is None:
         return
-    for value in item.funcargs.values():
+    values = list(item.funcargs.values())
+    values += [inner for value in values if isinstance(value, dict) for inner in value.values()]
+    for value in values:
         if isinstance(value, ProductionServer) and value.log is not None:
             tail = "\n".join(value.output().splitlines()[-80:])
             item.add_report_section(call.when, f"log of the server on port {value.port} (last 80 lines)", tail)

@@ -160,7 +160,7 @@ class RedisClock:
 
     def follow_purges(self, purged, resumed):
         """Follow the published epochs in this process, and call
-        `purged(tags)` for each purge published from now on, and `resumed()`
+        `purged(epoch, tags)` for each purge published from now on, and `resumed()`
         each time following starts, the first time included: purges
         published while not following were missed. Both are called from
         the subscriber thread; an exception from either counts as a lost
@@ -276,7 +276,7 @@ class RedisClock:
                     epoch, _, tags = message["data"].partition(b" ")
                     follower.advance(int(epoch))
                     if self._purged is not None:
-                        self._purged(tags.decode().split())
+                        self._purged(int(epoch), tags.decode().split())
                 elif message["type"] != "pong":
                     # A subscription remade or dropped behind our back may
                     # have missed epochs: start again from a fresh read.

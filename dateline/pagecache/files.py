@@ -142,14 +142,17 @@ class PageFiles:
 
     # Deleting
 
-    def delete_tagged(self, tags):
-        """Delete every file that shows one of `tags`."""
+    def delete_tagged(self, tags, purged_at):
+        """Delete every file that shows one of `tags` and was rendered before
+        the purge at epoch `purged_at`: one rendered since shows the change
+        (the announcement of a purge may arrive after it)."""
         with self._changing() as index:
             paths = [
                 row[0]
                 for row in index.execute(
-                    "SELECT DISTINCT path FROM file_tags WHERE tag IN (SELECT value FROM json_each(?))",
-                    (json.dumps(list(tags)),),
+                    "SELECT DISTINCT files.path FROM file_tags JOIN files ON files.path = file_tags.path"
+                    " WHERE file_tags.tag IN (SELECT value FROM json_each(?)) AND files.epoch < ?",
+                    (json.dumps(list(tags)), purged_at),
                 )
             ]
             self._delete(index, paths)

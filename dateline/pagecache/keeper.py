@@ -43,7 +43,9 @@ def keep(*, stopped=None, tick=1.0):
     checked_at_epoch = store.clock.epoch()
     files.delete_stale()
     if isinstance(store.clock, RedisClock):
-        store.clock.follow_purges(purged=files.delete_tagged, resumed=files.delete_stale)
+        store.clock.follow_purges(
+            purged=lambda epoch, tags: files.delete_tagged(tags, purged_at=epoch), resumed=files.delete_stale
+        )
     logger.info("Page cache: keeping the front's files in %s", files.pages)
     next_check = time.monotonic() + interval
     while not stopped.wait(tick):

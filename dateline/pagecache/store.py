@@ -201,7 +201,7 @@ class PageStore:
             return
         tags = sorted(set(tags))
         try:
-            self.clock.purge(tags)
+            epoch = self.clock.purge(tags)
         except Exception as error:
             from dateline.pagecache.models import FailedPurge  # models load after this module
 
@@ -210,12 +210,12 @@ class PageStore:
             FailedPurge.objects.create(tags=tags, error=f"{type(error).__name__}: {error}")
             logger.exception("Page cache: could not purge %s; kept for the due work to retry", ", ".join(tags))
             return
-        self._delete_files(tags)
+        self._delete_files(tags, epoch)
 
-    def _delete_files(self, tags):
+    def _delete_files(self, tags, epoch):
         if self.files is not None:
             try:
-                self.files.delete_tagged(tags)
+                self.files.delete_tagged(tags, purged_at=epoch)
             except Exception:
                 logger.exception(
                     "Page cache: could not delete the front's files for %s; the keeper deletes them"
@@ -231,14 +231,14 @@ class PageStore:
 
         for failed in FailedPurge.objects.all():
             try:
-                self.clock.purge(failed.tags)
+                epoch = self.clock.purge(failed.tags)
             except Exception as error:
                 failed.attempts += 1
                 failed.error = f"{type(error).__name__}: {error}"
                 failed.save(update_fields=["attempts", "error"])
                 logger.warning("Page cache: a purge failed again (%s); retrying with the next due work", failed)
                 break
-            self._delete_files(failed.tags)
+            self._delete_files(failed.tags, epoch)
             failed.delete()
             logger.info("Page cache: a failed purge was taken (%s)", failed)
         return FailedPurge.objects.count()

@@ -78,16 +78,17 @@ def topology(tmp_path_factory, collected_static):
     nodes[0].dateline("load-demo")
     nodes[1].dateline("setup")  # its own static files; the database is already migrated
     nginx = Nginx(work / "nginx", ports=[node.port for node in nodes], home=nodes[0].home)
-    for node in nodes:
-        node.start()
-    nginx.start()
-    proxy = nginx.base
-    yield {"nodes": nodes, "proxy": proxy}
-    nginx.stop()
-    for node in nodes:
-        node.stop()
-    redis.Redis.from_url(REDIS).flushdb()
-    drop_database(database)
+    try:  # what started is stopped, even if the rest failed to start
+        for node in nodes:
+            node.start()
+        nginx.start()
+        yield {"nodes": nodes, "proxy": nginx.base}
+    finally:
+        nginx.stop()
+        for node in nodes:
+            node.stop()
+        redis.Redis.from_url(REDIS).flushdb()
+        drop_database(database)
 
 
 def test_a_publish_on_one_node_reaches_readers_of_every_node(topology):

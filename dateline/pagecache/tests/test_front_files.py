@@ -140,6 +140,20 @@ def test_a_hit_on_the_node_writes_the_file_this_machine_lacks_once(front, files,
     assert len(writes) == 1
 
 
+def test_a_purge_announced_late_spares_a_page_rendered_since(front, files, full_site):
+    """Regression: a machine busy enough to receive a purge's announcement
+    after nginx had already asked for the changed page deleted the new
+    page's file too (an unrelated story's, in test_nginx_front.py)."""
+    clock = page_store().clock
+    purged_at = clock.purge([tags.page(full_site.feature.pk)])
+    front.get(full_site.feature.url)  # rendered after the purge
+    assert files.delete_tagged([tags.page(full_site.feature.pk)], purged_at=purged_at) == 0
+    assert on_disk(files, full_site.feature.url) is not None
+    later = clock.purge([tags.page(full_site.feature.pk)])
+    assert files.delete_tagged([tags.page(full_site.feature.pk)], purged_at=later) == 1
+    assert on_disk(files, full_site.feature.url) is None
+
+
 def test_the_keeper_deletes_expired_files_and_catches_up_on_missed_purges(front, files, full_site):
     feature, other = full_site.feature.url, "/ethics-policy/"
     warm(front, feature, other)
@@ -159,7 +173,7 @@ def test_a_failed_deletion_is_logged_and_the_keepers_check_deletes_it(front, fil
     try:
         front.get(full_site.feature.url)
 
-        def full_disk(tags):
+        def full_disk(tags, purged_at):
             raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(files, "delete_tagged", full_disk)
