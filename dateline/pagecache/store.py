@@ -14,6 +14,7 @@ import threading
 import time
 from collections import OrderedDict
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.http.request import split_domain_port, validate_host
@@ -203,11 +204,9 @@ class PageStore:
         try:
             epoch = self.clock.purge(tags)
         except Exception as error:
-            from dateline.pagecache.models import FailedPurge  # models load after this module
-
             # The change is committed: keep its purge for the due work to
             # retry, rather than lose it or fail the editor's request.
-            FailedPurge.objects.create(tags=tags, error=f"{type(error).__name__}: {error}")
+            _failed_purges().objects.create(tags=tags, error=f"{type(error).__name__}: {error}")
             logger.exception("Page cache: could not purge %s; kept for the due work to retry", ", ".join(tags))
             return
         self._delete_files(tags, epoch)
@@ -227,8 +226,7 @@ class PageStore:
     def retry_failed_purges(self):
         """Take the purges that failed, oldest first, until one fails again.
         Returns how many are left."""
-        from dateline.pagecache.models import FailedPurge  # models load after this module
-
+        FailedPurge = _failed_purges()
         for failed in FailedPurge.objects.all():
             try:
                 epoch = self.clock.purge(failed.tags)
@@ -279,6 +277,12 @@ def _clock():
     if "redis" in settings.CACHES["default"]["BACKEND"].lower():
         return RedisClock(location if isinstance(location, str) else location[0])
     return LocalClock(settings.DATELINE_HOME / "pagecache")
+
+
+def _failed_purges():
+    """The FailedPurge model, looked up when needed: this module is loaded
+    (by the package) before Django's app registry is ready for models."""
+    return apps.get_model("pagecache", "FailedPurge")
 
 
 def _page_files(clock):
