@@ -1,10 +1,11 @@
 """The production front: nginx answering the cached story from the file a node wrote.
 
-    .venv/bin/python bench/front.py [--duration 8] [--repeats 3] [--database postgres|sqlite]
+    .venv/bin/python bench/front.py [--duration 8] [--repeats 3] [--database postgres|sqlite] [--comments N]
 
 Prepares a site as bench/speed.py does (PostgreSQL and Redis by default:
-the production setup; the demo content and 100 approved comments under the
-seed story) and runs `dateline serve` on it with DATELINE_FRONT_FILES on,
+the production setup; the demo content and --comments approved comments
+under the seed story, 100 by default; 0 is the seed story as the demo
+serves it) and runs `dateline serve` on it with DATELINE_FRONT_FILES on,
 then one nginx (Debian's) configured as the tests run it and as
 docs/deployment.md says (dateline/testing/nginx.py: deploy/nginx.conf.template
 filled in for the node, inside the main-level settings), with two workers.
@@ -30,14 +31,13 @@ import shutil
 import statistics
 import sys
 import tempfile
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from comments import free_port, start  # noqa: E402
-from live import cpu_seconds  # noqa: E402
-from speed import COMMENTS, SITE_PROBE, build_site, drop_database, probe, publish_delay, wait_until_serving, wrk  # noqa: E402
+from fronts import Target, fetch  # noqa: E402
+from speed import COMMENTS, SITE_PROBE, build_site, drop_database, probe, publish_delay, wait_until_serving  # noqa: E402
 
 from dateline.testing.nginx import Nginx  # noqa: E402
 from dateline.testing.processes import stop_group  # noqa: E402
@@ -61,13 +61,6 @@ STATIC_SERVER = """
 """
 
 
-def fetch(url, headers=None):
-    # Our own servers on loopback.
-    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        return response.status, response.headers, response.read()
-
-
 def start_nginx(work, node_port, home, article, html, gzipped):
     """nginx as the tests run it (dateline/testing/nginx.py: the template and
     the main-level settings docs/deployment.md recommends), two workers,
@@ -84,42 +77,10 @@ def start_nginx(work, node_port, home, article, html, gzipped):
     return nginx.process, nginx.base, static_url
 
 
-class Target:
-    def __init__(self, name, process, url, body, headers, *, reference=False, front=False):
-        self.name, self.process, self.url, self.body = name, process, url, body
-        self.headers, self.reference, self.front = headers, reference, front
-        self.runs = []
-
-    def check(self):
-        fetch(self.url, self.headers)  # the first answer may be the node's miss, writing the file
-        status, headers, body = fetch(self.url, self.headers)
-        if status != 200 or body != self.body:
-            raise SystemExit(f"{self.name}: {status}, {len(body)} bytes, not the node's {len(self.body)}")
-        if self.front and headers.get("X-Cache") != "front":
-            raise SystemExit(f"{self.name}: not answered by nginx from the file ({headers.get('X-Cache')})")
-
-    def measure(self, duration):
-        cpu = cpu_seconds(self.process.pid)
-        result = wrk(self.url, CONNECTIONS, duration, self.headers)
-        result["cpu_us"] = (cpu_seconds(self.process.pid) - cpu) * 1e6 / max(1, result["requests"])
-        self.runs.append(result)
-        return result
-
-    def row(self):
-        return {
-            "name": self.name,
-            "encoding": self.headers.get("Accept-Encoding", "none"),
-            "reference": self.reference,
-            "bytes": len(self.body),
-            **{key: statistics.median(run[key] for run in self.runs) for key in ("rps", "p50", "p99", "cpu_us")},
-            "errors": sum(run["errors"] for run in self.runs),
-        }
-
-
 def measure(args, work):
     home, env, database = build_site(1, work, None, args.database)
     env["DATELINE_FRONT_FILES"] = "1"
-    site = json.loads(probe(env, SITE_PROBE.format(comments=COMMENTS)))
+    site = json.loads(probe(env, SITE_PROBE.format(comments=args.comments)))
     node_port = free_port()
     processes = []
     try:
@@ -176,8 +137,8 @@ def measure(args, work):
 def table(rows, delays, args, load):
     references = {row["encoding"]: row["rps"] for row in rows if row["reference"]}
     lines = [
-        f"### The cached story at {CONNECTIONS} connections ({args.database}), medians of "
-        f"{args.repeats} × {args.duration} s",
+        f"### The cached story with {args.comments} comments at {CONNECTIONS} connections ({args.database}), "
+        f"medians of {args.repeats} × {args.duration} s",
         "",
         f"Load average before and after: {load[0]:.1f}, {load[1]:.1f} ({os.cpu_count()} CPUs). "
         "Each row is compared to nginx serving the same bytes as a static file. "
@@ -209,6 +170,12 @@ def main():
     parser.add_argument("--repeats", type=int, default=3, help="runs of each target, taking turns")
     parser.add_argument("--publishes", type=int, default=5, help="edits timed through the front")
     parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres")
+    parser.add_argument(
+        "--comments",
+        type=int,
+        default=COMMENTS,
+        help="approved comments under the story (0: the seed story as the demo serves it)",
+    )
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if shutil.which(tool) is None:

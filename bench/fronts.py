@@ -356,7 +356,7 @@ def pin_group(group, cpus):
 class Target:
     """One row: a front, the headers wrk sends, and the bytes it must answer."""
 
-    def __init__(self, name, process, url, body, headers=None, varnish=None, reference=False):
+    def __init__(self, name, process, url, body, headers=None, varnish=None, reference=False, front=False):
         self.name = name
         self.process = process  # started in a session of its own: its CPU is its group's
         self.url = url
@@ -364,16 +364,20 @@ class Target:
         self.headers = headers or {}
         self.varnish = varnish  # its working directory, to read its hit counter
         self.reference = reference  # the row the others with the same Accept-Encoding are compared to
+        self.front = front  # nginx answering from a node's front file (bench/front.py)
         self.runs = []
 
     def check(self):
-        """Fails unless the front answers 200 with the node's bytes (from its cache, for Varnish)."""
+        """Fails unless the front answers 200 with the node's bytes (from its
+        cache, for Varnish; from the node's file, for the front)."""
         fetch(self.url, self.headers)  # the first answer through a front may be its miss
         status, headers, body = fetch(self.url, self.headers)
         if status != 200 or len(body) != len(self.body) or body != self.body:
             raise SystemExit(f"{self.name}: {status}, {len(body)} bytes, not the node's {len(self.body)}")
         if self.varnish and headers.get("X-Cache") != "hit":
             raise SystemExit(f"{self.name}: not a Varnish hit ({headers.get('X-Cache')})")
+        if self.front and headers.get("X-Cache") != "front":
+            raise SystemExit(f"{self.name}: not answered by nginx from the file ({headers.get('X-Cache')})")
 
     def measure(self, duration):
         before = varnish_counters(self.varnish) if self.varnish else None

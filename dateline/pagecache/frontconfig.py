@@ -183,7 +183,7 @@ map "$request_method:$dateline_private_cookie:$dateline_query:$http_authorizatio
     "HEAD:0:tracking:" 1;
 }}
 
-# The stored page's file, or a name no file has (try_files then asks a node).
+# The stored page's file, or a name no file has (a node then answers).
 map $dateline_storable $dateline_page_file {{
     default /-;
     1 /$scheme/$host${{uri}}index.html;
@@ -217,7 +217,7 @@ charset utf-8;
 gzip_static on;
 gzip_vary on;
 etag on;
-# Read now: once try_files has found the file, $uri is the file's name.
+# Read now: once the address is rewritten to the file's, $uri is the file's name.
 set $dateline_page_language $dateline_language;
 add_header Cache-Control "no-cache";
 add_header Content-Language $dateline_page_language;

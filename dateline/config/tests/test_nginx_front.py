@@ -16,6 +16,7 @@ import secrets
 import subprocess
 import threading
 import time
+import urllib.parse
 
 import pytest
 import redis
@@ -201,7 +202,8 @@ def test_a_stored_page_is_answered_by_nginx_with_what_the_node_sends(site):
 
 
 def test_readers_with_a_session_editors_and_the_admin_always_reach_the_node(site):
-    address = new_story(site, "Ceasefire holds in the north")["url"]
+    story = new_story(site, "Ceasefire holds in the north")
+    address = story["url"]
     stored(site, address)
     for headers in ({"Cookie": "sessionid=abc"}, {"Cookie": "theme=dark; csrftoken=abc"}, {"Authorization": "Basic x"}):
         status, answer, _ = through_nginx(site, address, **headers)
@@ -210,6 +212,16 @@ def test_readers_with_a_session_editors_and_the_admin_always_reach_the_node(site
         assert through_nginx(site, address + query)[1].get("x-cache") != "front", query
     status, answer, _ = fetch(site["nginx"].base + address, method="POST", data=b"body=x")
     assert status == 403 and answer.get("x-cache") != "front"  # the node's CSRF check
+    for method in ("PUT", "DELETE", "OPTIONS", "PATCH"):
+        status, answer, body = fetch(site["nginx"].base + address, method=method, data=b"body=x")
+        # The node's own answer (Django's security headers), not nginx's "405 Not Allowed".
+        assert "referrer-policy" in answer and b"nginx" not in body, (method, status, body)
+    # A reader's comment reaches the node with what they typed (here without
+    # the form's token, so the node asks to confirm, with their words).
+    form = urllib.parse.urlencode({"name": "Salma", "email": "s@example.org", "comment": "Seen from the coast road"})
+    comments = f"{site['nginx'].base}/comments/post/{story['id']}/"
+    status, answer, body = fetch(comments, method="POST", data=form.encode())
+    assert status == 200 and b"Seen from the coast road" in body and answer.get("x-cache") != "front"
     status, answer, body = through_nginx(site, "/admin/")
     assert status == 200 and b"Sign in" in body and answer.get("x-cache") != "front"
 
