@@ -15,7 +15,7 @@ same two CPUs), without and with gzip, it measures:
 - the same nginx serving the node's bytes as a static file (`index.html`
   and its `.gz`, in a server block of its own with the template's output
   settings): the reference;
-- the front: the template's `try_files` answering from the node's file;
+- the front: the template answering from the node's file;
 - `dateline serve` itself, answering from its page cache.
 
 Before timing, each must answer 200 with the node's bytes, the front with
