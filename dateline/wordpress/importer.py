@@ -220,7 +220,8 @@ class WordPressImport:
         self.site = self.home.get_site()
         self.types = content_types()
         self.slots = SectionSlots()
-        self.homes = {self.home.locale.language_code: self.home}
+        self.language = self.home.locale.language_code  # the default edition's
+        self.homes = {self.language: self.home}
         self.authors = {}  # login -> AuthorPage
         self.author_ids = {}  # login -> WordPress user id
         self.users = {}  # login -> user id
@@ -264,6 +265,10 @@ class WordPressImport:
         ImportedItem.objects.update_or_create(
             source=self.source, kind=kind, key=str(key), defaults={"object_id": object_id, "fingerprint": value}
         )
+
+    def _imported_row(self, kind, key, object_id, value):
+        """An unsaved ImportedItem, for a batch's bulk_create."""
+        return ImportedItem(source=self.source, kind=kind, key=str(key), object_id=object_id, fingerprint=value)
 
     # Authors, categories, tags ----------------------------------------------
 
@@ -555,7 +560,7 @@ class WordPressImport:
         return converted.body
 
     def _language(self, item):
-        return language_of(f"{item.title} {item.content[:2000]}", self.languages) or self.home.locale.language_code
+        return language_of(f"{item.title} {item.content[:2000]}", self.languages) or self.language
 
     def _sections_of(self, item, language):
         slugs = []
@@ -664,15 +669,7 @@ class WordPressImport:
         rows, old_addresses = [], []
         for item, article, digest in new:
             self.posts[item.wp_id] = article.pk
-            rows.append(
-                ImportedItem(
-                    source=self.source,
-                    kind=ImportedItem.Kind.POST,
-                    key=str(item.wp_id),
-                    object_id=article.pk,
-                    fingerprint=digest,
-                )
-            )
+            rows.append(self._imported_row(ImportedItem.Kind.POST, item.wp_id, article.pk, digest))
             old_addresses += self._old_addresses(item, article.pk)
             if item.sticky and article.live:
                 self.sticky[article.locale.language_code] = article.pk
@@ -803,7 +800,7 @@ class WordPressImport:
                 self._update_post(item, digest)
             return
         language = self._language(item)
-        home = self._edition_home(language) if language != self.home.locale.language_code else self.home
+        home = self._edition_home(language) if language != self.language else self.home
         title = Truncator(content.plain_text(item.title) or f"Untitled ({item.wp_id})").chars(TITLE_LENGTH)
         slug = self._free_slug(home, self._slug_of(item))
         if slug in RESERVED_SECTION_SLUGS:
@@ -880,15 +877,7 @@ class WordPressImport:
                         new.depth = parent_depth + 1
             Comment.objects.bulk_create([new for _, new in levels[depth]])
             for comment, new in levels[depth]:
-                rows.append(
-                    ImportedItem(
-                        source=self.source,
-                        kind=ImportedItem.Kind.COMMENT,
-                        key=str(comment.wp_id),
-                        object_id=new.pk,
-                        fingerprint=fingerprint(comment),
-                    )
-                )
+                rows.append(self._imported_row(ImportedItem.Kind.COMMENT, comment.wp_id, new.pk, fingerprint(comment)))
                 self.report.count("comment", f"created ({new.status})")
         ImportedItem.objects.bulk_create(rows)
 
@@ -967,7 +956,7 @@ class WordPressImport:
                 page_id=page_id, defaults={"restriction_type": PageViewRestriction.PASSWORD, "password": password}
             )
         for language, page_id in self.sticky.items():
-            home = self._edition_home(language) if language != self.home.locale.language_code else self.home
+            home = self._edition_home(language) if language != self.language else self.home
             home = HomePage.objects.get(pk=home.pk)
             if home.lead_article_id != page_id:
                 home.lead_article_id = page_id
