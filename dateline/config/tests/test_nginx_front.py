@@ -12,6 +12,7 @@ publish is done by this node's own due-work run."""
 import http.client
 import json
 import os
+import re
 import secrets
 import subprocess
 import threading
@@ -224,6 +225,41 @@ def test_readers_with_a_session_editors_and_the_admin_always_reach_the_node(site
     assert status == 200 and b"Seen from the coast road" in body and answer.get("x-cache") != "front"
     status, answer, body = through_nginx(site, "/admin/")
     assert status == 200 and b"Sign in" in body and answer.get("x-cache") != "front"
+
+
+EDITOR = (
+    DJANGO
+    + """
+from django.contrib.auth import get_user_model
+get_user_model().objects.create_superuser({username!r}, "editor@example.org", {password!r})
+"""
+)
+
+
+def test_a_signed_in_editor_never_gets_a_stored_page(site):
+    address = new_story(site, "Editors read the live page")["url"]
+    stored(site, address)
+    username, password = f"editor-{secrets.token_hex(3)}", secrets.token_urlsafe(16)
+    elsewhere(site, EDITOR.format(username=username, password=password))
+    # Signed in through nginx, as an editor's browser would (redirects not followed).
+    status, answer, page = through_nginx(site, "/admin/login/")
+    cookies = {"csrftoken": re.search(r"csrftoken=([^;]+)", answer["set-cookie"]).group(1)}
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    form = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+    connection = http.client.HTTPConnection("127.0.0.1", site["nginx"].port, timeout=30)
+    headers = {"Cookie": f"csrftoken={cookies['csrftoken']}", "Content-Type": "application/x-www-form-urlencoded"}
+    connection.request("POST", "/admin/login/", body=form, headers=headers)
+    signed_in = connection.getresponse()
+    assert signed_in.status == 302, "the editor could not sign in"
+    session = " ".join(signed_in.headers.get_all("Set-Cookie"))
+    connection.close()
+    cookies["sessionid"] = re.search(r"sessionid=([^;]+)", session).group(1)
+    cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    assert through_nginx(site, "/admin/", Cookie=cookie)[0] == 200
+    status, answer, _ = through_nginx(site, address, Cookie=cookie)
+    # Rendered for them by a node: neither nginx's file nor the node's stored copy.
+    assert status == 200 and "x-cache" not in answer, answer.get("x-cache")
+    assert answered_by_nginx(site, address)  # readers still get the file
 
 
 def test_a_query_of_tracking_parameters_only_is_stored_for_the_plain_address(site):
