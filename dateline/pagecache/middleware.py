@@ -19,7 +19,7 @@ from django.http import HttpResponse
 
 from dateline.pagecache import REQUEST_ATTRIBUTE, Dependencies, tags
 from dateline.pagecache.entries import Entry
-from dateline.pagecache.store import cache_key, page_store
+from dateline.pagecache.store import cache_key, page_store, wsgi_path
 
 UNSTORABLE_CACHE_CONTROL = ("private", "no-store", "no-cache")
 
@@ -30,7 +30,7 @@ class PageCacheMiddleware:
         self.enabled = settings.DATELINE_PAGE_CACHE
 
     def __call__(self, request):
-        key = cache_key(request.META) if self.enabled and request.method == "GET" else None
+        key = cache_key(request.META, wsgi_path(request)) if self.enabled and request.method == "GET" else None
         if key is None:
             return self.get_response(request)
         store = page_store()

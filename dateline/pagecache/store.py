@@ -31,10 +31,14 @@ ENTRY_PREFIX = "pagecache:entry:"
 KEPT_VALUES = 256
 
 
-def cache_key(environ):
+def cache_key(environ, path=None):
     """The key of the page a request asks for, or None when it must go to
     Django: anything but a plain GET or HEAD of an address without a query
-    string, by a reader without a session (editors always see fresh pages)."""
+    string, by a reader without a session (editors always see fresh pages).
+
+    The key holds the address as WSGI hands it over (the request's bytes as
+    Latin-1 text): `environ`'s own, unless Django has already replaced it
+    with its decoded text (the middleware passes `wsgi_path(request)`)."""
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
         return None
     if "HTTP_AUTHORIZATION" in environ:
@@ -48,7 +52,17 @@ def cache_key(environ):
     host = split_domain_port(environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""))[0]
     if not host or not validate_host(host, settings.ALLOWED_HOSTS):
         return None  # Django refuses it (400)
-    return f"{_scheme(environ)}://{host}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '/')}"
+    if path is None:
+        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "/")
+    return f"{_scheme(environ)}://{host}{path}"
+
+
+def wsgi_path(request):
+    """The address of `request` as WSGI handed it to the front. Django
+    decodes SCRIPT_NAME and PATH_INFO in place, in request.META (which is
+    the environ), so the text is encoded back: the same key for any address
+    that is UTF-8, which is every address a page of the site has."""
+    return (request.META.get("SCRIPT_NAME", "") + request.path_info).encode("utf-8").decode("latin-1")
 
 
 def _scheme(environ):

@@ -3,7 +3,7 @@ page cache's front, then Django."""
 
 import sys
 from io import BytesIO
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -40,7 +40,8 @@ class FrontClient:
         environ = {
             "REQUEST_METHOD": method,
             "SCRIPT_NAME": "",
-            "PATH_INFO": parts.path,
+            # As a WSGI server hands it over: the path's bytes, %-decoded, as Latin-1 text.
+            "PATH_INFO": unquote_to_bytes(parts.path).decode("latin-1"),
             "QUERY_STRING": parts.query,
             "SERVER_NAME": "testserver",
             "SERVER_PORT": "80",

@@ -202,6 +202,26 @@ def test_a_stored_page_is_answered_by_nginx_with_what_the_node_sends(site):
     assert answered_by_nginx(site, address, Cookie="_pk_id=1; theme=dark")
 
 
+ARABIC_STORY = (
+    DJANGO
+    + """
+story = ArticlePage.objects.live().filter(locale__language_code="ar").exact_type(ArticlePage).first()
+print(json.dumps({"url": story.url}))
+"""
+)
+
+
+def test_a_story_in_the_arabic_edition_is_answered_by_nginx_in_arabic(site):
+    """An Arabic address (UTF-8, percent-encoded) names the same file for
+    nginx as for the node, and nginx says the page's language."""
+    address = json.loads(elsewhere(site, ARABIC_STORY))["url"]
+    assert "%D8" in address  # the demo's Arabic story has an Arabic slug
+    stored(site, address)
+    status, headers, body = through_nginx(site, address)
+    assert (status, headers["content-language"]) == (200, "ar")
+    assert '<html lang="ar" dir="rtl">' in body.decode()
+
+
 def test_readers_with_a_session_editors_and_the_admin_always_reach_the_node(site):
     story = new_story(site, "Ceasefire holds in the north")
     address = story["url"]

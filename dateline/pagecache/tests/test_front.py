@@ -6,6 +6,8 @@ import gzip
 import brotli
 import pytest
 
+from dateline.articles.models import ArticlePage
+
 
 @pytest.fixture
 def article_url(full_site):
@@ -21,6 +23,21 @@ def test_a_second_reader_is_answered_before_django_runs(front, article_url):
     assert front.django_requests == 1, "a hit must not reach Django's request handler"
     assert second.body == first.body
     assert b"Aid convoys reach Deir Ezzur" in second.body
+
+
+def test_a_story_with_an_arabic_address_is_answered_from_the_store(front, full_site):
+    """Regression: the front looked a page up under its address as WSGI hands
+    it over (the request's bytes as Latin-1 text) while the middleware stored
+    it under Django's decoded text, so a story with an Arabic slug was
+    rendered again for every reader (and never written for nginx)."""
+    story = ArticlePage.objects.live().filter(locale__language_code="ar").exact_type(ArticlePage).first()
+    assert "%D8" in story.url
+    first = front.get(story.url)
+    assert (first.status, first.cache) == (200, "miss")
+    second = front.get(story.url)
+    assert (second.status, second.cache) == (200, "hit")
+    assert front.django_requests == 1
+    assert second.body == first.body
 
 
 def test_what_a_client_sends_as_scheme_or_port_makes_no_new_copy(front, article_url):
